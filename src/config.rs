@@ -1,0 +1,364 @@
+//! Typed settings from the environment (and a `.env` file), checked once at start-up.
+//!
+//! Every variable of the contract (§1) lives here. A missing or malformed required variable
+//! is one [`ConfigError`] naming it; secret values never appear in errors or `Debug` output
+//! (they are [`SecretString`]s, exposed only where they are used).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::phone::Region;
+
+/// A configuration problem, naming the variable. Never contains a secret value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {variable} {problem}")]
+pub struct ConfigError {
+    /// The environment variable at fault.
+    pub variable: String,
+    /// What is wrong with it, for a person.
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(variable: &str, problem: impl Into<String>) -> ConfigError {
+        ConfigError {
+            variable: variable.to_string(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, coloured when on a terminal.
+    Pretty,
+    /// One JSON object a line, for production log shippers.
+    Json,
+}
+
+/// Where asli keeps its state.
+#[derive(Debug, Clone)]
+pub enum StoreConfig {
+    /// Redis or Redis Cluster at this URL (it may carry a password, so it is secret).
+    Redis(SecretString),
+    /// The embedded store, in this directory.
+    Embedded(PathBuf),
+}
+
+/// Everything asli needs to run, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `ASLI_BIND`: the HTTP server's address.
+    pub bind: SocketAddr,
+    /// `ASLI_ADMIN_BIND`: when set, `/admin` is served only on this second address.
+    pub admin_bind: Option<SocketAddr>,
+    /// `WHATSAPP_APP_SECRET`: key of the webhook signature.
+    pub app_secret: SecretString,
+    /// `WHATSAPP_VERIFY_TOKEN`: answers Meta's GET handshake.
+    pub verify_token: SecretString,
+    /// `WHATSAPP_ACCESS_TOKEN`: Graph API bearer token (absent only in dry-run).
+    pub access_token: Option<SecretString>,
+    /// `WHATSAPP_GRAPH_URL`: Graph API base URL, without a trailing slash.
+    pub graph_url: String,
+    /// `WHATSAPP_API_VERSION`: e.g. `v25.0`.
+    pub api_version: String,
+    /// `WHATSAPP_DRY_RUN=1`: log replies instead of sending them.
+    pub dry_run: bool,
+    /// `REDIS_URL` / `ASLI_DATA_DIR`: where state lives.
+    pub store: StoreConfig,
+    /// `ASLI_ADMIN_TOKEN`: the bootstrap admin token.
+    pub admin_token: SecretString,
+    /// `ASLI_HOME_REGION`: the deployment's country.
+    pub home_region: Region,
+    /// `ASLI_LOG_FORMAT`: `pretty` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `ASLI_WORKERS`: concurrent inbox consumers in this process.
+    pub workers: usize,
+    /// `ASLI_CONVERSATION_WINDOW_SECS`: how long a text without a number waits for its number.
+    pub conversation_window: Duration,
+}
+
+/// Variables that hold secrets: they may also be given as `NAME_FILE=/path`.
+const SECRETS: &[&str] = &[
+    "WHATSAPP_APP_SECRET",
+    "WHATSAPP_VERIFY_TOKEN",
+    "WHATSAPP_ACCESS_TOKEN",
+    "ASLI_ADMIN_TOKEN",
+    "REDIS_URL",
+];
+
+impl Settings {
+    /// Read the process environment, after loading `.env` from the working directory when
+    /// present (variables already set win over the file).
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => {
+                return Err(ConfigError::new(".env", format!("cannot be read: {e}")));
+            }
+        }
+        Settings::from_map(&std::env::vars().collect())
+    }
+
+    /// Parse settings from a map of variables (the environment, or a test's own map).
+    pub fn from_map(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
+        let env = Env { vars };
+        let dry_run = env.flag("WHATSAPP_DRY_RUN")?;
+        let access_token = env.secret("WHATSAPP_ACCESS_TOKEN")?;
+        if access_token.is_none() && !dry_run {
+            return Err(ConfigError::new(
+                "WHATSAPP_ACCESS_TOKEN",
+                "is required unless WHATSAPP_DRY_RUN=1 (set it or WHATSAPP_ACCESS_TOKEN_FILE)",
+            ));
+        }
+        let store = match env.secret("REDIS_URL")? {
+            Some(url) => StoreConfig::Redis(url),
+            None => {
+                StoreConfig::Embedded(PathBuf::from(env.get("ASLI_DATA_DIR").unwrap_or("./data")))
+            }
+        };
+        let graph_url = env
+            .get("WHATSAPP_GRAPH_URL")
+            .unwrap_or("https://graph.facebook.com")
+            .trim_end_matches('/')
+            .to_string();
+        if !(graph_url.starts_with("http://") || graph_url.starts_with("https://")) {
+            return Err(ConfigError::new(
+                "WHATSAPP_GRAPH_URL",
+                "must be an http:// or https:// URL",
+            ));
+        }
+        let api_version = env
+            .get("WHATSAPP_API_VERSION")
+            .unwrap_or("v25.0")
+            .to_string();
+        if !is_api_version(&api_version) {
+            return Err(ConfigError::new(
+                "WHATSAPP_API_VERSION",
+                "must look like v25.0",
+            ));
+        }
+        let home_region =
+            Region::parse(env.get("ASLI_HOME_REGION").unwrap_or("IN")).map_err(|_| {
+                ConfigError::new("ASLI_HOME_REGION", "must be an ISO country code like IN")
+            })?;
+        let log_format = match env.get("ASLI_LOG_FORMAT").unwrap_or("pretty") {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            _ => {
+                return Err(ConfigError::new(
+                    "ASLI_LOG_FORMAT",
+                    "must be pretty or json",
+                ));
+            }
+        };
+        Ok(Settings {
+            bind: env.parsed(
+                "ASLI_BIND",
+                "127.0.0.1:8080",
+                "must be an address like 127.0.0.1:8080",
+            )?,
+            admin_bind: match env.get("ASLI_ADMIN_BIND") {
+                None => None,
+                Some(_) => Some(env.parsed(
+                    "ASLI_ADMIN_BIND",
+                    "",
+                    "must be an address like 127.0.0.1:8081",
+                )?),
+            },
+            app_secret: env.required_secret("WHATSAPP_APP_SECRET")?,
+            verify_token: env.required_secret("WHATSAPP_VERIFY_TOKEN")?,
+            access_token,
+            graph_url,
+            api_version,
+            dry_run,
+            store,
+            admin_token: env.required_secret("ASLI_ADMIN_TOKEN")?,
+            home_region,
+            log_format,
+            workers: env
+                .parsed("ASLI_WORKERS", "8", "must be a whole number from 1 to 256")
+                .and_then(|n: usize| {
+                    (1..=256).contains(&n).then_some(n).ok_or_else(|| {
+                        ConfigError::new("ASLI_WORKERS", "must be a whole number from 1 to 256")
+                    })
+                })?,
+            conversation_window: Duration::from_secs(env.parsed(
+                "ASLI_CONVERSATION_WINDOW_SECS",
+                "600",
+                "must be a number of seconds",
+            )?),
+        })
+    }
+}
+
+fn is_api_version(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix('v') else {
+        return false;
+    };
+    let mut parts = rest.split('.');
+    let ok =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
+}
+
+/// Lookups over the variable map, with the error wording in one place.
+struct Env<'a> {
+    vars: &'a HashMap<String, String>,
+}
+
+impl Env<'_> {
+    /// A set, non-empty variable.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn parsed<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        default: &str,
+        problem: &str,
+    ) -> Result<T, ConfigError> {
+        self.get(name)
+            .unwrap_or(default)
+            .parse()
+            .map_err(|_| ConfigError::new(name, problem))
+    }
+
+    fn flag(&self, name: &str) -> Result<bool, ConfigError> {
+        match self.get(name).unwrap_or("0") {
+            "1" | "true" | "yes" => Ok(true),
+            "0" | "false" | "no" => Ok(false),
+            _ => Err(ConfigError::new(name, "must be 1 or 0")),
+        }
+    }
+
+    /// A secret from `NAME`, or from the file named by `NAME_FILE`.
+    fn secret(&self, name: &str) -> Result<Option<SecretString>, ConfigError> {
+        debug_assert!(SECRETS.contains(&name));
+        if let Some(value) = self.get(name) {
+            return Ok(Some(SecretString::from(value.to_string())));
+        }
+        let file_var = format!("{name}_FILE");
+        let Some(path) = self.get(&file_var) else {
+            return Ok(None);
+        };
+        let content = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::new(
+                &file_var,
+                format!("names a file that cannot be read: {}", e.kind()),
+            )
+        })?;
+        let value = content.trim_end_matches(['\n', '\r']);
+        if value.is_empty() {
+            return Err(ConfigError::new(&file_var, "names an empty file"));
+        }
+        Ok(Some(SecretString::from(value.to_string())))
+    }
+
+    fn required_secret(&self, name: &str) -> Result<SecretString, ConfigError> {
+        self.secret(name)?
+            .ok_or_else(|| ConfigError::new(name, format!("is required (set it or {name}_FILE)")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn base() -> HashMap<String, String> {
+        [
+            ("WHATSAPP_APP_SECRET", "app-secret-value"),
+            ("WHATSAPP_VERIFY_TOKEN", "verify-me"),
+            ("WHATSAPP_ACCESS_TOKEN", "EAAG-token"),
+            ("ASLI_ADMIN_TOKEN", "admin-token-value"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let s = Settings::from_map(&base()).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.graph_url, "https://graph.facebook.com");
+        assert_eq!(s.api_version, "v25.0");
+        assert!(!s.dry_run);
+        assert!(matches!(s.store, StoreConfig::Embedded(ref p) if p == &PathBuf::from("./data")));
+        assert_eq!(s.home_region, Region::INDIA);
+    }
+
+    #[test]
+    fn a_missing_required_secret_is_named_and_no_secret_is_printed() {
+        let mut vars = base();
+        vars.remove("WHATSAPP_APP_SECRET");
+        let err = Settings::from_map(&vars).unwrap_err();
+        assert_eq!(err.variable, "WHATSAPP_APP_SECRET");
+        let line = err.to_string();
+        for secret in ["verify-me", "EAAG-token", "admin-token-value"] {
+            assert!(!line.contains(secret));
+        }
+    }
+
+    #[test]
+    fn the_access_token_may_be_left_out_only_in_dry_run() {
+        let mut vars = base();
+        vars.remove("WHATSAPP_ACCESS_TOKEN");
+        assert_eq!(
+            Settings::from_map(&vars).unwrap_err().variable,
+            "WHATSAPP_ACCESS_TOKEN"
+        );
+        vars.insert("WHATSAPP_DRY_RUN".into(), "1".into());
+        assert!(Settings::from_map(&vars).unwrap().access_token.is_none());
+    }
+
+    #[test]
+    fn secrets_can_come_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        std::fs::write(&path, "from-a-file\n").unwrap();
+        let mut vars = base();
+        vars.remove("ASLI_ADMIN_TOKEN");
+        vars.insert("ASLI_ADMIN_TOKEN_FILE".into(), path.display().to_string());
+        let s = Settings::from_map(&vars).unwrap();
+        assert_eq!(s.admin_token.expose_secret(), "from-a-file");
+    }
+
+    #[test]
+    fn malformed_values_are_named() {
+        for (var, value) in [
+            ("ASLI_BIND", "not an address"),
+            ("WHATSAPP_DRY_RUN", "maybe"),
+            ("WHATSAPP_API_VERSION", "25"),
+            ("ASLI_HOME_REGION", "India"),
+            ("WHATSAPP_GRAPH_URL", "ftp://x"),
+            ("ASLI_WORKERS", "0"),
+        ] {
+            let mut vars = base();
+            vars.insert(var.into(), value.into());
+            assert_eq!(
+                Settings::from_map(&vars).unwrap_err().variable,
+                var,
+                "{var}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let s = Settings::from_map(&base()).unwrap();
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("app-secret-value") && !dbg.contains("EAAG-token"));
+    }
+}

@@ -1,0 +1,33 @@
+//! asli — a WhatsApp Business bot that tells government staff whether a message really comes
+//! from their official.
+//!
+//! # Where things live
+//!
+//! Data flows one way: **webhook → signature → parse → durable inbox → worker → verify →
+//! reply → Graph API → ack**. Admin calls change the registry; every instance notices the
+//! registry version move and rebuilds its matcher.
+//!
+//! - [`config`]: typed settings from the environment and `.env`; secrets stay secret.
+//! - [`telemetry`]: the tracing subscriber, and the rule that phone numbers are masked in logs.
+//! - [`phone`]: [`phone::E164`], the one form of a phone number inside asli.
+//! - [`whatsapp`]: everything Meta: webhook signatures, inbound payload types, the Graph API
+//!   client and outbound message types.
+//! - [`verify`]: the pure core, no I/O: numbers, claimed identities, scam signals, verdicts
+//!   and the reply text.
+//! - [`registry`]: the Official model, its validation, import/export and lookup index.
+//! - [`store`]: the [`store::Store`] trait with its Redis and embedded implementations and the
+//!   conformance suite both pass.
+//! - [`worker`]: takes inbox jobs, verifies, replies, acknowledges; retries and dead letters.
+//! - [`routes`]: thin HTTP handlers (webhook, admin, health, metrics) over the above.
+//! - [`app`]: builds the HTTP server, the worker and shutdown from a configuration.
+
+pub mod app;
+pub mod config;
+pub mod phone;
+pub mod registry;
+pub mod routes;
+pub mod store;
+pub mod telemetry;
+pub mod verify;
+pub mod whatsapp;
+pub mod worker;

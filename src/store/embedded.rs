@@ -1,0 +1,1 @@
+//! The embedded store (redb), used when `REDIS_URL` is unset.

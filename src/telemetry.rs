@@ -1,0 +1,117 @@
+//! Logging: one subscriber for the whole process, and the one place that keeps phone numbers
+//! out of logs.
+//!
+//! Code should already log numbers through [`crate::phone::mask_phone`] or `E164`'s `Display`
+//! (which masks). As a safety net every formatted log line also passes through
+//! [`mask_numbers_in`], which masks any run of 8+ digits (a phone number or WhatsApp id) that
+//! slipped through, in both the pretty and the JSON format.
+
+use std::io::{self, Write};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::config::LogFormat;
+use crate::phone::mask_phone;
+
+/// Install the global subscriber. `RUST_LOG` filters (default `info`). Call once.
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(MaskingWriter::stdout());
+    let result = match format {
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+    // A second init (tests) keeps the first subscriber: not an error worth stopping for.
+    let _ = result;
+}
+
+static PHONE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    // `+` optional, then 8 or more digits possibly broken by single spaces or dashes. The
+    // wamid (base64 with letters) and timestamps of 10 digits are masked too when they are
+    // pure digits of that length: a little lost detail beats a leaked number.
+    Regex::new(r"\+?\d(?:[ \-]?\d){7,}").expect("static regex")
+});
+
+/// Mask every phone-number-like run of digits in `line`.
+pub fn mask_numbers_in(line: &str) -> std::borrow::Cow<'_, str> {
+    PHONE_LIKE.replace_all(line, |caps: &regex::Captures<'_>| mask_phone(&caps[0]))
+}
+
+/// A `MakeWriter` whose writers mask phone numbers in what passes through.
+#[derive(Debug, Clone, Copy)]
+pub struct MaskingWriter {
+    to_stderr: bool,
+}
+
+impl MaskingWriter {
+    /// Mask, then write to standard output.
+    pub fn stdout() -> MaskingWriter {
+        MaskingWriter { to_stderr: false }
+    }
+}
+
+/// One log event's bytes, masked and written when dropped.
+pub struct MaskedLine {
+    buf: Vec<u8>,
+    to_stderr: bool,
+}
+
+impl Write for MaskedLine {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for MaskedLine {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.buf);
+        let masked = mask_numbers_in(&text);
+        // Logging must never take the process down: a closed stdout is ignored.
+        let _ = if self.to_stderr {
+            io::stderr().lock().write_all(masked.as_bytes())
+        } else {
+            io::stdout().lock().write_all(masked.as_bytes())
+        };
+    }
+}
+
+impl<'a> MakeWriter<'a> for MaskingWriter {
+    type Writer = MaskedLine;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        MaskedLine {
+            buf: Vec::with_capacity(256),
+            to_stderr: self.to_stderr,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_log_lines_are_masked() {
+        let line = r#"{"msg":"reply sent","to":"919876543210","other":"+94 71 234 5678"}"#;
+        let masked = mask_numbers_in(line);
+        assert!(!masked.contains("919876543210"), "{masked}");
+        assert!(!masked.contains("234 5678"), "{masked}");
+        assert!(masked.contains("91•••••3210"), "{masked}");
+    }
+
+    #[test]
+    fn short_numbers_and_words_are_left_alone() {
+        let line = "status=200 latency_ms=12 count=1930 id=wamid.HBgLMTY1";
+        assert_eq!(mask_numbers_in(line), line);
+    }
+}

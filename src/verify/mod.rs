@@ -1,0 +1,1 @@
+//! The verification engine: the pure core (see issue 3).

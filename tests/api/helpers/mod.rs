@@ -1,0 +1,2 @@
+//! Shared test support: private Redis servers, `spawn_app()`, the fake Graph API, signed
+//! webhook payloads.

@@ -1,0 +1,5 @@
+//! Black-box tests of asli: one test binary (fast to link), one module per area.
+//! Each test gets its own private `redis-server` (unix socket in a temp dir) or its own
+//! embedded store directory, and a fake Graph API (wiremock).
+
+mod helpers;
