@@ -148,8 +148,7 @@ impl RedisStore {
 /// Redis errors as store errors: replies we cannot parse are `Corrupt`, everything else
 /// (connection lost, refused, cluster down, server busy) is `Unavailable` and worth a retry.
 fn map_error(what: &'static str, e: RedisError) -> StoreError {
-    if e.kind() == redis::ErrorKind::Parse || e.kind() == redis::ErrorKind::UnexpectedReturnType
-    {
+    if e.kind() == redis::ErrorKind::Parse || e.kind() == redis::ErrorKind::UnexpectedReturnType {
         StoreError::Corrupt(format!("redis {what}: {e}"))
     } else {
         StoreError::Unavailable(format!("redis {what}: {e}"))

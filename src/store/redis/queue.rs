@@ -144,9 +144,7 @@ impl RedisStore {
         let mut invocation = self.scripts.ack.prepare_invoke();
         invocation.key(keys::STREAM).arg(&job.id);
         let mut conn = self.conn();
-        let _: i64 = self
-            .run("ack", invocation.invoke_async(&mut conn))
-            .await?;
+        let _: i64 = self.run("ack", invocation.invoke_async(&mut conn)).await?;
         Ok(())
     }
 
@@ -162,7 +160,11 @@ impl RedisStore {
             .key(keys::DELAYED)
             .key(keys::DELAYED_PAYLOADS)
             // An id that is not a stream id cannot be pending: "0-0" acks nothing.
-            .arg(if is_stream_id(&job.id) { &job.id } else { "0-0" })
+            .arg(if is_stream_id(&job.id) {
+                &job.id
+            } else {
+                "0-0"
+            })
             .arg(unix_ms(at))
             .arg(uuid::Uuid::new_v4().simple().to_string())
             .arg(payload);
@@ -184,7 +186,11 @@ impl RedisStore {
         invocation
             .key(keys::STREAM)
             .key(keys::DEAD)
-            .arg(if is_stream_id(&job.id) { &job.id } else { "0-0" })
+            .arg(if is_stream_id(&job.id) {
+                &job.id
+            } else {
+                "0-0"
+            })
             .arg(payload)
             .arg(error)
             .arg(at);

@@ -41,11 +41,6 @@ impl RedisServer {
         format!("redis+unix://{}", self.socket.display())
     }
 
-    /// The unix socket the server listens on.
-    pub fn socket_path(&self) -> &Path {
-        &self.socket
-    }
-
     /// Kill the server (as a crash would) and wait for it to exit. Data is lost: the server
     /// keeps nothing on disk.
     pub fn stop(&mut self) {
