@@ -99,3 +99,154 @@ mod redis_store {
         );
     }
 }
+
+mod embedded_store {
+    use std::io::{BufRead, BufReader};
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    use asli::store::conformance::sample_official;
+    use asli::store::embedded::EmbeddedStore;
+    use asli::store::{NewJob, Store, StoreError};
+
+    /// A store in its own temp dir; the dir is removed with the guard.
+    async fn embedded_store() -> (EmbeddedStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = EmbeddedStore::open(dir.path()).expect("open the embedded store");
+        (store, dir)
+    }
+
+    asli::conformance_tests!(embedded_store);
+
+    const TTL: Duration = Duration::from_secs(600);
+    const LEASE: Duration = Duration::from_secs(600);
+
+    fn job(key: &str) -> NewJob {
+        NewJob {
+            dedupe_key: key.to_string(),
+            payload: key.as_bytes().to_vec(),
+        }
+    }
+
+    /// Writes what the restart tests look for: an unacked claimed job, a registry commit, a
+    /// dedupe key.
+    async fn write_everything(store: &EmbeddedStore) {
+        let added = store
+            .enqueue_unique(&[job("msg:1")], TTL)
+            .await
+            .expect("enqueue");
+        assert_eq!(added, [true]);
+        let claimed = store
+            .claim("c1", LEASE, Duration::ZERO)
+            .await
+            .expect("claim");
+        assert!(claimed.is_some(), "the job is now in flight");
+        let official = sample_official("off_a", 1);
+        store
+            .commit_registry(0, &[official], &[])
+            .await
+            .expect("commit");
+    }
+
+    /// After a restart: nothing was lost and the in-flight job is claimable again.
+    async fn assert_everything_survived(dir: &Path) {
+        let store = EmbeddedStore::open(dir).expect("reopen");
+        let snapshot = store.load_registry().await.expect("load");
+        assert_eq!(snapshot.version, 1);
+        assert_eq!(snapshot.officials, vec![sample_official_like(&snapshot)]);
+        let again = store
+            .enqueue_unique(&[job("msg:1")], TTL)
+            .await
+            .expect("enqueue");
+        assert_eq!(again, [false], "the dedupe key survived");
+        let job = store
+            .claim("c2", LEASE, Duration::ZERO)
+            .await
+            .expect("claim")
+            .expect("the in-flight job is claimable again after a restart");
+        assert_eq!(job.payload, b"msg:1");
+    }
+
+    /// The stored official, checked field by field against what was written (timestamps are
+    /// the writer's, so compare the stable parts).
+    fn sample_official_like(snapshot: &asli::store::RegistrySnapshot) -> asli::registry::Official {
+        let stored = snapshot.officials.first().expect("one official").clone();
+        let expected = sample_official("off_a", 1);
+        assert_eq!(
+            (&stored.id, &stored.name, &stored.phones),
+            (&expected.id, &expected.name, &expected.phones)
+        );
+        stored
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn embedded_data_survives_closing_and_reopening_the_store() {
+        let (store, dir) = embedded_store().await;
+        write_everything(&store).await;
+        drop(store);
+        assert_everything_survived(dir.path()).await;
+    }
+
+    #[tokio::test]
+    async fn a_second_open_of_the_same_data_dir_is_a_clear_error() {
+        let (_store, dir) = embedded_store().await;
+        match EmbeddedStore::open(dir.path()) {
+            Err(StoreError::Unavailable(message)) => {
+                assert!(message.contains("already open"), "{message}")
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    /// Where the child process below writes; its presence makes the child run.
+    const CHILD_DIR_VAR: &str = "ASLI_TEST_EMBEDDED_CHILD_DIR";
+    const CHILD_WROTE: &str = "ASLI-CHILD-WROTE";
+
+    /// Not a test of its own: the body of the child process that
+    /// `embedded_data_survives_a_kill_9_of_the_process` starts and kills.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "run as a child process by embedded_data_survives_a_kill_9_of_the_process"]
+    async fn child_process_writes_then_waits_to_be_killed() {
+        let dir = std::env::var(CHILD_DIR_VAR).expect("run only as the child process");
+        let store = EmbeddedStore::open(Path::new(&dir)).expect("open");
+        write_everything(&store).await;
+        println!("{CHILD_WROTE}");
+        tokio::time::sleep(Duration::from_secs(120)).await;
+    }
+
+    #[test]
+    fn embedded_data_survives_a_kill_9_of_the_process() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut child = Command::new(std::env::current_exe().expect("test binary path"))
+            .args([
+                "--exact",
+                "store::embedded_store::child_process_writes_then_waits_to_be_killed",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_DIR_VAR, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the child process");
+        let stdout = child.stdout.take().expect("child stdout");
+        let mut seen = Vec::new();
+        let wrote = BufReader::new(stdout).lines().any(|line| {
+            let line = line.unwrap_or_default();
+            seen.push(line.clone());
+            line.contains(CHILD_WROTE)
+        });
+        child.kill().expect("kill -9 the child");
+        child.wait().expect("reap the child");
+        assert!(
+            wrote,
+            "the child never finished writing; its output:\n{}",
+            seen.join("\n")
+        );
+
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        runtime.block_on(assert_everything_survived(dir.path()));
+    }
+}
