@@ -512,7 +512,7 @@ pub async fn a_committed_registry_loads_back_ordered_by_id(store: &dyn Store) {
 pub async fn a_commit_against_a_stale_version_conflicts_and_writes_nothing(store: &dyn Store) {
     let a = sample_official("off_a", 1);
     store
-        .commit_registry(0, &[a.clone()], &[audit("create", "off_a")])
+        .commit_registry(0, std::slice::from_ref(&a), &[audit("create", "off_a")])
         .await
         .expect("commit");
     let stale = store
