@@ -81,6 +81,23 @@ mod redis_store {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_registry_commit_is_announced_to_subscribers_with_its_version() {
+        use futures::StreamExt as _;
+        let (store, _server) = redis_store().await;
+        let changes = store.subscribe_registry_changes().await.expect("subscribe");
+        let mut changes = Box::pin(changes);
+        store.commit_registry(0, &[], &[]).await.expect("commit");
+        store.commit_registry(1, &[], &[]).await.expect("commit");
+        let first = tokio::time::timeout(NO_HANG, changes.next())
+            .await
+            .expect("a message");
+        let second = tokio::time::timeout(NO_HANG, changes.next())
+            .await
+            .expect("a message");
+        assert_eq!((first, second), (Some(1), Some(2)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn ten_thousand_officials_commit_to_redis_in_one_step() {
         let (store, _server) = redis_store().await;
         let officials: Vec<_> = (0..10_000)

@@ -123,6 +123,27 @@ impl RedisStore {
         })
     }
 
+    /// The registry versions that `commit_registry` announces (from any instance), as they
+    /// arrive. The stream ends when the connection drops, and messages sent while nobody
+    /// listens are lost: treat it as a hint to reload early and keep polling
+    /// [`Store::registry_version`]. Single-node Redis only (`Unavailable` on a cluster).
+    pub async fn subscribe_registry_changes(
+        &self,
+    ) -> Result<impl futures::Stream<Item = u64> + Send + 'static, StoreError> {
+        use futures::StreamExt as _;
+        let Some(client) = &self.client else {
+            return Err(StoreError::Unavailable(
+                "registry change notifications need a single-node Redis".into(),
+            ));
+        };
+        let mut pubsub = self.run("SUBSCRIBE", client.get_async_pubsub()).await?;
+        self.run("SUBSCRIBE", pubsub.subscribe(keys::REGISTRY_CHANNEL))
+            .await?;
+        Ok(pubsub
+            .into_on_message()
+            .filter_map(|msg| std::future::ready(msg.get_payload::<u64>().ok())))
+    }
+
     /// Run one Redis call with the timeout, mapping failures to [`StoreError`].
     async fn run<T>(
         &self,
