@@ -117,6 +117,24 @@ mod redis_store {
     }
 }
 
+/// The same suite over the cluster code path: a one-node Redis Cluster (all slots on one node),
+/// which checks key routing, scripts and hash tags without a six-node setup.
+mod redis_cluster_store {
+    use asli::store::redis::RedisStore;
+
+    use crate::helpers::redis_server::RedisServer;
+
+    async fn redis_cluster_store() -> (RedisStore, RedisServer) {
+        let server = RedisServer::start_cluster();
+        let store = RedisStore::connect(&server.url())
+            .await
+            .expect("connect to the private one-node cluster");
+        (store, server)
+    }
+
+    asli::conformance_tests!(redis_cluster_store);
+}
+
 mod embedded_store {
     use std::io::{BufRead, BufReader};
     use std::path::Path;

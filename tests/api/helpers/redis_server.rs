@@ -16,6 +16,8 @@ pub struct RedisServer {
     dir: tempfile::TempDir,
     socket: PathBuf,
     child: Option<Child>,
+    /// TCP port of a one-node cluster; `None` for a plain server.
+    cluster_port: Option<u16>,
 }
 
 impl RedisServer {
@@ -26,19 +28,38 @@ impl RedisServer {
             .prefix("asli-redis-")
             .tempdir()
             .expect("create a temp dir for redis-server");
+        RedisServer::start_in(dir, None)
+    }
+
+    /// Start a one-node Redis Cluster owning every slot, on a free TCP port of 127.0.0.1
+    /// (cluster clients need TCP), and wait until the cluster state is ok.
+    pub fn start_cluster() -> RedisServer {
+        let dir = tempfile::Builder::new()
+            .prefix("asli-redis-cluster-")
+            .tempdir()
+            .expect("create a temp dir for redis-server");
+        RedisServer::start_in(dir, Some(free_cluster_port()))
+    }
+
+    fn start_in(dir: tempfile::TempDir, cluster_port: Option<u16>) -> RedisServer {
         let socket = dir.path().join("redis.sock");
         let mut server = RedisServer {
             dir,
             socket,
             child: None,
+            cluster_port,
         };
         server.spawn();
         server
     }
 
-    /// The URL a store connects with: `redis+unix:///.../redis.sock`.
+    /// The URL a store connects with: `redis+unix:///.../redis.sock`, or
+    /// `redis+cluster://127.0.0.1:<port>` for a cluster.
     pub fn url(&self) -> String {
-        format!("redis+unix://{}", self.socket.display())
+        match self.cluster_port {
+            Some(port) => format!("redis+cluster://127.0.0.1:{port}"),
+            None => format!("redis+unix://{}", self.socket.display()),
+        }
     }
 
     /// Kill the server (as a crash would) and wait for it to exit. Data is lost: the server
@@ -67,9 +88,20 @@ impl RedisServer {
             .append(true)
             .open(self.log_path())
             .expect("open the redis-server log");
-        let child = Command::new("redis-server")
-            .arg("--port")
-            .arg("0")
+        let mut command = Command::new("redis-server");
+        match self.cluster_port {
+            Some(port) => command
+                .arg("--port")
+                .arg(port.to_string())
+                .arg("--bind")
+                .arg("127.0.0.1")
+                .arg("--cluster-enabled")
+                .arg("yes")
+                .arg("--cluster-config-file")
+                .arg(self.dir.path().join("nodes.conf")),
+            None => command.arg("--port").arg("0"),
+        };
+        let child = command
             .arg("--unixsocket")
             .arg(&self.socket)
             .arg("--unixsocketperm")
@@ -87,6 +119,36 @@ impl RedisServer {
             .unwrap_or_else(|e| panic!("cannot run redis-server (is it installed?): {e}"));
         self.child = Some(child);
         self.wait_until_ready();
+        if self.cluster_port.is_some() {
+            self.take_every_slot();
+        }
+    }
+
+    /// Make this node own all 16384 slots and wait for `cluster_state:ok`.
+    fn take_every_slot(&mut self) {
+        let url = format!("redis+unix://{}", self.socket.display());
+        let client = redis::Client::open(url).expect("socket URL");
+        let mut conn = client.get_connection().expect("connect over the socket");
+        // Fails harmlessly when the slots are already ours (a restart reads nodes.conf).
+        let _: redis::RedisResult<()> = redis::cmd("CLUSTER")
+            .arg("ADDSLOTSRANGE")
+            .arg(0)
+            .arg(16383)
+            .query(&mut conn);
+        let started = Instant::now();
+        loop {
+            let info: String = redis::cmd("CLUSTER")
+                .arg("INFO")
+                .query(&mut conn)
+                .expect("CLUSTER INFO");
+            if info.contains("cluster_state:ok") {
+                return;
+            }
+            if started.elapsed() > START_TIMEOUT {
+                panic!("the one-node cluster never became ready:\n{info}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn wait_until_ready(&mut self) {
@@ -126,4 +188,15 @@ fn ping(socket: &Path) -> bool {
     }
     let mut reply = [0u8; 7];
     stream.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n"
+}
+
+/// A TCP port that is free now, with its cluster bus port (+10000) in range.
+fn free_cluster_port() -> u16 {
+    loop {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener.local_addr().expect("local address").port();
+        if port <= 55_535 {
+            return port;
+        }
+    }
 }
