@@ -86,9 +86,10 @@ async fn drain(store: &dyn Store) -> Vec<String> {
     out
 }
 
-/// An official for tests, with one number derived from `n`.
+/// An official for tests, with one number derived from `n`; the same arguments give an
+/// equal official (fixed timestamps), so tests can compare what they read back.
 pub fn sample_official(id: &str, n: u32) -> Official {
-    let now = OffsetDateTime::now_utc();
+    let now = time::macros::datetime!(2026-01-15 09:30:00 UTC);
     Official {
         id: OfficialId::parse(id).expect("test ids are valid"),
         name: format!("Official {n}"),

@@ -389,3 +389,37 @@ impl Store for EmbeddedStore {
         self.state_incidents(after, limit).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use redb::{ReadableDatabase, ReadableTableMetadata};
+
+    use super::*;
+
+    fn rows(store: &EmbeddedStore, table: TableDefinition<&str, u64>) -> u64 {
+        let txn = store.inner.db.begin_read().expect("read");
+        txn.open_table(table).expect("table").len().expect("len")
+    }
+
+    #[tokio::test]
+    async fn expired_dedupe_keys_are_purged_by_later_writes_not_kept_forever() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = EmbeddedStore::open(dir.path()).expect("open");
+        let job = |key: &str| NewJob {
+            dedupe_key: key.to_string(),
+            payload: b"x".to_vec(),
+        };
+        let short = Duration::from_millis(50);
+        store
+            .enqueue_unique(&[job("a"), job("b")], short)
+            .await
+            .expect("enqueue");
+        assert_eq!(rows(&store, DEDUPE), 2);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        store
+            .enqueue_unique(&[job("c")], Duration::from_secs(600))
+            .await
+            .expect("enqueue");
+        assert_eq!(rows(&store, DEDUPE), 1, "only the live key is left");
+    }
+}
