@@ -26,7 +26,7 @@ pub mod signature;
 pub use errors::{ErrorClass, RetryReason, classify_code};
 pub use graph::{GraphClient, GraphError, GraphTimeouts, MetaError, SentMessage};
 pub use inbound::{
-    ContactCard, DeliveryStatus, InboundMessage, MediaType, MessageKind, PayloadError,
+    ContactCard, DeliveryStatus, ErrorOrigin, InboundMessage, MediaType, MessageKind, PayloadError,
     StatusUpdate, Update, WebhookError, WebhookErrorUpdate, WebhookPayload,
 };
 pub use outbound::{OutboundError, OutboundMessage, Recipient, ReplyButton, WaId};

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contact::ContactCard;
 use super::wire;
+use crate::whatsapp::outbound::Recipient;
 
 /// One inbound user message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +145,19 @@ impl InboundMessage {
             _ => None,
         }
         .filter(|t| !t.trim().is_empty())
+    }
+
+    /// Who to answer: the sender's WhatsApp id as Meta gave it (never a number typed in the
+    /// text), else their business-scoped user id; `None` when Meta gave neither in a usable form.
+    pub fn reply_to(&self) -> Option<Recipient> {
+        self.from
+            .as_deref()
+            .and_then(|id| Recipient::wa_id(id).ok())
+            .or_else(|| {
+                self.from_user_id
+                    .as_deref()
+                    .and_then(|id| Recipient::user_id(id).ok())
+            })
     }
 
     /// Normalise one wire message; `sender` is the matching `value.contacts[]` entry.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use contact::{ContactCard, ContactEmail, ContactName, ContactOrg, ContactPhone};
 pub use message::{InboundMessage, MediaType, MessageKind};
 pub use status::{
-    DeliveryStatus, StatusUpdate, WebhookError, WebhookErrorData, WebhookErrorUpdate,
+    DeliveryStatus, ErrorOrigin, StatusUpdate, WebhookError, WebhookErrorData, WebhookErrorUpdate,
 };
 
 use wire::{ChangeValue, Envelope, Item, Metadata, SenderContact};
@@ -158,6 +158,7 @@ fn flatten(waba_id: Option<&str>, value: &ChangeValue, out: &mut Vec<Update>) {
             Item::Parsed(e) => Update::Error(WebhookErrorUpdate {
                 waba_id: waba_id.map(String::from),
                 phone_number_id: phone_number_id.map(String::from),
+                origin: ErrorOrigin::Meta,
                 error: e.clone(),
             }),
             Item::Unreadable { reason, .. } => {
@@ -229,6 +230,7 @@ fn local_error(
     Update::Error(WebhookErrorUpdate {
         waba_id: waba_id.map(String::from),
         phone_number_id: phone_number_id.map(String::from),
+        origin: ErrorOrigin::Unreadable,
         error: WebhookError {
             code: 0,
             title: Some(title.to_string()),

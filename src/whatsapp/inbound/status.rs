@@ -143,15 +143,39 @@ impl StatusUpdate {
 }
 
 /// A system, app or account level error reported in `value.errors`, or an item of the payload we
-/// could not read (then `error.code` is 0 and `error.title` says so).
+/// could not read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookErrorUpdate {
     /// The WhatsApp Business Account (`entry[].id`).
     pub waba_id: Option<String>,
     /// Our business number's id, from the change's metadata.
     pub phone_number_id: Option<String>,
-    /// The error.
+    /// Whether Meta reported it or we could not read part of the payload.
+    pub origin: ErrorOrigin,
+    /// The error. For [`ErrorOrigin::Unreadable`], `code` is 0, `title` names the item and
+    /// `error_data.details` the parse problem (never field values).
     pub error: WebhookError,
+}
+
+/// Who raised a [`WebhookErrorUpdate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorOrigin {
+    /// Meta, in `value.errors`.
+    Meta,
+    /// Us: an item of the payload did not have the documented shape.
+    Unreadable,
+}
+
+impl WebhookErrorUpdate {
+    /// What to do about it. An unreadable item is permanent: Meta's code 0 ("cannot
+    /// authenticate") must not be read into our placeholder.
+    pub fn class(&self) -> ErrorClass {
+        match self.origin {
+            ErrorOrigin::Meta => self.error.class(),
+            ErrorOrigin::Unreadable => ErrorClass::Permanent,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -254,7 +254,8 @@ fn a_value_level_error_becomes_an_error_update() {
     assert_eq!(e.waba_id.as_deref(), Some("102290129340398"));
     assert_eq!(e.phone_number_id.as_deref(), Some("106540352242922"));
     assert_eq!(e.error.code, 130429);
-    assert!(e.error.class().is_retryable());
+    assert_eq!(e.origin, ErrorOrigin::Meta);
+    assert!(e.class().is_retryable());
 }
 
 #[test]
@@ -453,7 +454,8 @@ fn one_misshapen_message_does_not_lose_the_others_of_its_batch() {
     assert!(
         matches!(&bad.kind, MessageKind::Unsupported { detail: Some(d) } if d.contains("text"))
     );
-    assert!(matches!(&all[1], Update::Error(e) if e.error.code == 0));
+    assert!(matches!(&all[1], Update::Error(e)
+        if e.origin == ErrorOrigin::Unreadable && e.class() == ErrorClass::Permanent));
     assert!(matches!(&all[2], Update::Message(m) if m.id == "wamid.GOOD="));
     assert!(matches!(&all[3], Update::Error(e) if e.phone_number_id.as_deref() == Some("P")));
 }
@@ -489,4 +491,20 @@ fn a_stored_inbound_message_round_trips_through_json() {
     let all = updates("batch");
     let back: Vec<Update> = serde_json::from_str(&serde_json::to_string(&all).unwrap()).unwrap();
     assert_eq!(back, all);
+}
+
+#[test]
+fn replies_go_to_the_sender_s_wa_id_or_else_to_their_user_id() {
+    use crate::whatsapp::outbound::Recipient;
+    assert_eq!(
+        only_message("text").reply_to(),
+        Some(Recipient::wa_id("16505551234").unwrap())
+    );
+    assert_eq!(
+        only_message("username_only").reply_to(),
+        Some(Recipient::UserId("IN.13491208655302741918".into()))
+    );
+    let mut nobody = only_message("text");
+    nobody.from = Some("not-digits".into());
+    assert_eq!(nobody.reply_to(), None);
 }

@@ -12,6 +12,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::phone::{E164, mask_phone};
 
+mod body;
+
+use body::{
+    Body, ButtonsAction, Component, Content, Context, Interactive, Language, Parameter, Product,
+    Reaction, ReadReceipt, ReadStatus, Send, Template, Text, TextObject, TypingIndicator,
+    WireButton, WireReply,
+};
+
 /// Longest text message body, in characters.
 pub const MAX_TEXT_CHARS: usize = 4096;
 /// Longest body of an interactive message, in characters.
@@ -161,135 +169,6 @@ pub struct OutboundMessage {
     messaging_product: Product,
     #[serde(flatten)]
     body: Body,
-}
-
-/// Always `"whatsapp"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Product {
-    Whatsapp,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-enum Body {
-    Read(ReadReceipt),
-    Send(Send),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct ReadReceipt {
-    status: ReadStatus,
-    message_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    typing_indicator: Option<TypingIndicator>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum ReadStatus {
-    Read,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct TypingIndicator {
-    #[serde(rename = "type")]
-    kind: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Send {
-    recipient_type: String,
-    #[serde(flatten)]
-    recipient: Recipient,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    context: Option<Context>,
-    #[serde(flatten)]
-    content: Content,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Context {
-    message_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum Content {
-    Text { text: Text },
-    Interactive { interactive: Interactive },
-    Template { template: Template },
-    Reaction { reaction: Reaction },
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Text {
-    preview_url: bool,
-    body: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Interactive {
-    #[serde(rename = "type")]
-    kind: String,
-    body: TextObject,
-    action: ButtonsAction,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct TextObject {
-    text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct ButtonsAction {
-    buttons: Vec<WireButton>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct WireButton {
-    #[serde(rename = "type")]
-    kind: String,
-    reply: WireReply,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct WireReply {
-    id: String,
-    title: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Template {
-    name: String,
-    language: Language,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    components: Vec<Component>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Language {
-    code: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Component {
-    #[serde(rename = "type")]
-    kind: String,
-    parameters: Vec<Parameter>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Parameter {
-    #[serde(rename = "type")]
-    kind: String,
-    text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Reaction {
-    message_id: String,
-    emoji: String,
 }
 
 impl OutboundMessage {
@@ -483,5 +362,4 @@ fn checked(field: &'static str, value: &str, max: usize) -> Result<String, Outbo
 }
 
 #[cfg(test)]
-#[path = "outbound_tests.rs"]
 mod tests;
