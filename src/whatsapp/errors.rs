@@ -59,9 +59,15 @@ impl ErrorClass {
 /// Classify a Cloud API error code (doc §6 table). Unknown codes are permanent: retrying what we
 /// do not understand would only repeat the failure, and a dead letter is visible to an admin.
 pub fn classify_code(code: i64) -> ErrorClass {
+    classify_known_code(code).unwrap_or(ErrorClass::Permanent)
+}
+
+/// The class of a code listed in Meta's table, `None` for a code we have never seen (then a
+/// caller holding Meta's `is_transient` hint may use it).
+pub fn classify_known_code(code: i64) -> Option<ErrorClass> {
     use ErrorClass::*;
     use RetryReason::*;
-    match code {
+    Some(match code {
         4 | 80007 | 130429 => RetryLater {
             reason: RateLimited,
         },
@@ -73,8 +79,29 @@ pub fn classify_code(code: i64) -> ErrorClass {
         },
         131047 => NeedsTemplate,
         0 | 3 | 10 | 190 | 200..=299 | 131005 => Credentials,
-        _ => Permanent,
-    }
+        33
+        | 100
+        | 368
+        | 130403
+        | 130472
+        | 130497
+        | 131008
+        | 131009
+        | 131021
+        | 131026
+        | 131031
+        | 131037
+        | 131042
+        | 131045
+        | 131048..=131053
+        | 131063
+        | 131064
+        | 132000..=132999
+        | 133010
+        | 133016
+        | 135000 => Permanent,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -125,6 +152,13 @@ mod tests {
         for code in [0, 3, 10, 190, 200, 250, 299, 131005] {
             assert_eq!(classify_code(code), ErrorClass::Credentials, "{code}");
         }
+    }
+
+    #[test]
+    fn only_codes_outside_meta_s_table_are_unknown() {
+        assert_eq!(classify_known_code(131026), Some(ErrorClass::Permanent));
+        assert_eq!(classify_known_code(131047), Some(ErrorClass::NeedsTemplate));
+        assert_eq!(classify_known_code(999_999), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::errors::{ErrorClass, RetryReason, classify_code};
+use super::errors::{ErrorClass, RetryReason, classify_known_code};
 use super::outbound::OutboundMessage;
 
 /// How long the Graph API gets.
@@ -157,10 +157,20 @@ pub enum GraphError {
 
 impl GraphError {
     /// What to do about it, by Meta's error code (doc §6), never by HTTP status or text, except
-    /// when there is no code: 5xx, 429, timeouts and connection errors are retried.
+    /// when there is no code: 5xx, 429, timeouts and connection errors are retried. An unlisted
+    /// code is retried only when Meta flags it `is_transient`.
     pub fn class(&self) -> ErrorClass {
         match self {
-            GraphError::Api { error, .. } => classify_code(error.code),
+            // Meta's own `is_transient` hint only decides for codes its table does not list.
+            GraphError::Api { error, .. } => {
+                classify_known_code(error.code).unwrap_or(if error.is_transient == Some(true) {
+                    ErrorClass::RetryLater {
+                        reason: RetryReason::Unavailable,
+                    }
+                } else {
+                    ErrorClass::Permanent
+                })
+            }
             GraphError::Http { status: 429 } => ErrorClass::RetryLater {
                 reason: RetryReason::RateLimited,
             },

@@ -248,18 +248,34 @@ async fn meta_s_transient_codes_are_retried_whatever_the_http_status() {
 }
 
 #[tokio::test]
+async fn an_unlisted_code_is_retried_only_when_meta_flags_it_transient() {
+    let body = |transient: bool| {
+        json!({"error": {"message": "(#987654) Something new", "code": 987654,
+            "is_transient": transient, "fbtrace_id": "T"}})
+    };
+    assert!(error_from(400, body(true)).await.class().is_retryable());
+    assert_eq!(
+        error_from(400, body(false)).await.class(),
+        ErrorClass::Permanent
+    );
+    // A listed permanent code stays permanent whatever the hint says.
+    let listed = json!({"error": {"code": 131026, "is_transient": true}});
+    assert_eq!(error_from(400, listed).await.class(), ErrorClass::Permanent);
+}
+
+#[tokio::test]
 async fn a_500_with_an_html_body_is_retried_later() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(502)
-                .set_body_raw("<html><body>Bad Gateway</body></html>", "text/html"),
-        )
+        .respond_with(ResponseTemplate::new(500).set_body_raw(
+            "<html><body>Internal Server Error</body></html>",
+            "text/html",
+        ))
         .mount(&server)
         .await;
     let msg = OutboundMessage::text(to(), "hi").unwrap();
     let e = client(&server).send(PNID, &msg).await.unwrap_err();
-    assert_eq!(e, GraphError::Http { status: 502 });
+    assert_eq!(e, GraphError::Http { status: 500 });
     assert_eq!(
         e.class(),
         ErrorClass::RetryLater {

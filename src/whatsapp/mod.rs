@@ -23,11 +23,11 @@ pub mod inbound;
 pub mod outbound;
 pub mod signature;
 
-pub use errors::{ErrorClass, RetryReason, classify_code};
+pub use errors::{ErrorClass, RetryReason, classify_code, classify_known_code};
 pub use graph::{GraphClient, GraphError, GraphTimeouts, MetaError, SentMessage};
 pub use inbound::{
     ContactCard, DeliveryStatus, ErrorOrigin, InboundMessage, MediaType, MessageKind, PayloadError,
     StatusUpdate, Update, WebhookError, WebhookErrorUpdate, WebhookPayload,
 };
 pub use outbound::{OutboundError, OutboundMessage, Recipient, ReplyButton, WaId};
-pub use signature::{SignatureError, sign, verify_signature};
+pub use signature::{SIGNATURE_HEADER, SignatureError, sign, verify_signature};

@@ -9,6 +9,9 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// The header Meta signs webhook POSTs with (header names are case-insensitive).
+pub const SIGNATURE_HEADER: &str = "X-Hub-Signature-256";
+
 /// The prefix Meta puts before the hex digest in the header value.
 const PREFIX: &str = "sha256=";
 
