@@ -210,7 +210,11 @@ fn unreadable_message(
         id,
         from,
         from_user_id,
-        timestamp: text("timestamp").and_then(|t| t.parse().ok()).unwrap_or(0),
+        timestamp: match raw.get("timestamp") {
+            Some(serde_json::Value::String(t)) => t.trim().parse().unwrap_or(0),
+            Some(t) => t.as_u64().unwrap_or(0),
+            None => 0,
+        },
         kind: Some("unsupported".into()),
         ..Default::default()
     };
