@@ -21,7 +21,7 @@ could-be = 🎭 “{ $phrase }” could be { $count } registered officials, for 
 not-registered = Not a registered number of any official.
 reported-line = Staff or admins reported this number as a scam.
 
-signals-header = Warning signs:
+signals-line = ⚠️ Warning signs: { $list }.
 signal-gift_card = asks for gift cards or codes
 signal-money_transfer = asks for money (UPI, transfer, recharge) or promises to pay back
 signal-urgency = rushes you
@@ -38,7 +38,7 @@ advice-revoked = 👉 Do not act on it. Contact the office on a registered numbe
 advice-reported = 👉 Do not reply or pay. Block and report the number on WhatsApp.
 advice-unregistered = 👉 I cannot confirm who this is. Call the official on a number you know before doing anything.
 ask-number = 👉 Send the contact card or the number within { $minutes } minutes and I will check it together with this message.
-signals-seen = Already seen in this message:
+signals-seen-line = ⚠️ Already seen in this message: { $list }.
 
 warning = 🛡️ Officials never ask for gift cards, Apple or Amazon codes, UPI transfers or OTPs on WhatsApp. Do not pay. Money lost? Call 1930 at once or report at cybercrime.gov.in.
 reminder = 🛡️ Remember: officials never ask for gift cards, codes, UPI money or OTPs on WhatsApp.

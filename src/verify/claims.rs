@@ -230,11 +230,13 @@ impl ClaimMatcher {
             let norm = &normed[r.part];
             let snippet = norm[r.start..r.end].trim().to_string();
             let self_claim = is_self_claim(&norm[..r.start + 1], &norm[r.end - 1..]);
+            let qualified = is_qualified(&norm[..r.start + 1]);
             for (kind, list, table) in [
                 (ClaimKind::Name, &info.names, &self.by_name_org),
                 (ClaimKind::Title, &info.titles, &self.by_title_org),
             ] {
-                if list.is_empty() {
+                // "Deputy Collector" is another post than "Collector".
+                if list.is_empty() || (kind == ClaimKind::Title && qualified) {
                     continue;
                 }
                 let mut resolved: Vec<u32> = orgs_in_scope
@@ -303,6 +305,28 @@ fn is_self_claim(before: &str, after: &str) -> bool {
     BEFORE.iter().any(|w| before.ends_with(w))
         || AFTER.iter().any(|w| after.starts_with(w))
         || after.trim().is_empty()
+}
+
+/// Whether the word before a title makes it a lesser post ("deputy", "assistant", "उप").
+fn is_qualified(before: &str) -> bool {
+    const QUALIFIERS: &[&str] = &[
+        " deputy ",
+        " dy ",
+        " additional ",
+        " addl ",
+        " assistant ",
+        " asst ",
+        " joint ",
+        " sub ",
+        " vice ",
+        " upa ",
+        " up ",
+        " उप ",
+        " सहायक ",
+        " अपर ",
+        " संयुक्त ",
+    ];
+    QUALIFIERS.iter().any(|q| before.ends_with(q))
 }
 
 fn push_unique(list: &mut Vec<u32>, v: u32) {

@@ -177,19 +177,19 @@ pub(crate) fn render_verdict(
         lines.extend(claim_lines(claimed, language));
     }
     if !signals.is_empty() {
-        let header = if verdict == Verdict::NoNumber {
-            "signals-seen"
+        let id = if verdict == Verdict::NoNumber {
+            "signals-seen-line"
         } else {
-            "signals-header"
+            "signals-line"
         };
         let words: Vec<String> = signals
             .iter()
             .map(|s| text(language, &format!("signal-{}", s.code.code()), None))
             .collect();
-        lines.push(format!(
-            "⚠️ {} {}.",
-            text(language, header, None),
-            words.join("; ")
+        lines.push(text(
+            language,
+            id,
+            Some(&args(&[("list", words.join("; ").into())])),
         ));
     }
     let advice = match verdict {

@@ -71,7 +71,7 @@ fn rules_source() -> Vec<(SignalCode, String)> {
         (
             SignalCode::GiftCard,
             latin_and_hindi(
-                r"e-?\s?gift|gift\s?(?:cards?|codes?|vouchers?|coupons?)|apple\s+(?:gift\s+)?(?:codes?|cards?)|itunes|google\s?play\s+(?:cards?|codes?|gift|vouchers?|recharge)|play\s?store\s+(?:cards?|codes?)|amazon\s+(?:pay\s+)?(?:gift|vouchers?|cards?|codes?)|amazon\s+pay\s+(?:balance|cards?)|flipkart\s+(?:gift|vouchers?|cards?|codes?)|steam\s+cards?|redeem\s+codes?|redemption\s+codes?|scratch\s+(?:it|the\s+cards?|cards?|kar)|(?:photo|pic|picture|image)\s+of\s+(?:the\s+)?cards?|card\s+(?:ki|ka)\s+(?:photo|pic)|send\s+(?:me\s+)?(?:the\s+)?codes|codes\s+(?:bhej|send|here)|vouchers?\s+(?:bhej|chahiye)",
+                r"e-?\s?gift|gift\s?(?:cards?|codes?|vouchers?|coupons?)|apple\s+(?:gift\s+)?(?:codes?|cards?)|itunes|google\s?play\s+(?:cards?|codes?|gift\s?cards?|gift|vouchers?|recharge)|play\s?store\s+(?:cards?|codes?)|amazon\s+(?:pay\s+)?(?:gift\s?(?:cards?|codes?|vouchers?)|gift|vouchers?|cards?|codes?)|amazon\s+pay\s+(?:balance|cards?)|flipkart\s+(?:gift\s?(?:cards?|codes?|vouchers?)|gift|vouchers?|cards?|codes?)|steam\s+cards?|redeem\s+codes?|redemption\s+codes?|scratch\s+(?:it|the\s+cards?|cards?|kar)|(?:photo|pic|picture|image)\s+of\s+(?:the\s+)?cards?|card\s+(?:ki|ka)\s+(?:photo|pic)|send\s+(?:me\s+)?(?:the\s+)?codes|codes\s+(?:bhej|send|here)|vouchers?\s+(?:bhej|chahiye)",
                 r"गिफ्ट|एपल\s*कोड|ऐपल\s*कोड|एप्पल\s*(?:कोड|कार्ड)|अमेज़न\s*पे|अमेज़ॉन\s*पे|वाउचर|कोड\s*(?:यहीं|यहां|यहाँ)?\s*(?:भेज|व्हाट्सएप)|रिडीम",
             ),
         ),
