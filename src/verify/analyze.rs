@@ -11,7 +11,7 @@ use super::{
     Analysis, Claim, Input, Language, MAX_PENDING_CHARS, NumberFinding, NumberState, OfficialRef,
     Pending, Verdict, numbers, reply,
 };
-use crate::phone::Region;
+use crate::phone::{E164, Region};
 use crate::registry::{NumberStatus, Official, RegistryIndex};
 
 /// The analysis engine for one registry version. Cheap to share (`Arc`), immutable, no I/O.
@@ -58,15 +58,13 @@ impl Analyzer {
         let mut statuses = Vec::with_capacity(found.len());
         for f in found {
             let status = self.index.lookup(&f.number, now);
-            let region = f.number.region();
+            let (region, calling_code) = region_and_code(&f.number);
             let foreign = region != Some(self.home);
             if foreign && !signals.iter().any(|s| s.code == SignalCode::ForeignNumber) {
                 let country = region.map(|r| r.code().to_string()).unwrap_or_default();
                 signals.push(Signal {
                     code: SignalCode::ForeignNumber,
-                    snippet: format!("+{} {country}", f.number.calling_code())
-                        .trim()
-                        .to_string(),
+                    snippet: format!("+{calling_code} {country}").trim().to_string(),
                 });
             }
             numbers.push(NumberFinding {
@@ -207,7 +205,7 @@ impl Analyzer {
         let names: Vec<String> = asserted
             .iter()
             .map(|h| match h.resolved.as_slice() {
-                [one] => self.index.officials()[*one as usize].name.clone(),
+                [one] if h.total == 1 => self.index.officials()[*one as usize].name.clone(),
                 _ => h.snippet.clone(),
             })
             .collect();
@@ -238,13 +236,27 @@ impl Analyzer {
                     matched: hit.kind,
                     source: hit.source,
                     snippet: hit.snippet.clone(),
-                    candidates: hit.resolved.len(),
+                    candidates: hit.total,
                     asserted: is_asserted,
                     registered: o.phones.first().map(|p| p.number.masked()),
                 });
             }
         }
         out
+    }
+}
+
+/// The number's region and calling code from one parse (`E164::region` and
+/// `E164::calling_code` would parse twice, and parsing dominates the analysis).
+fn region_and_code(number: &E164) -> (Option<Region>, u16) {
+    match phonenumber::parse(None, number.as_str()) {
+        Ok(n) => (
+            n.country()
+                .id()
+                .and_then(|id| Region::parse(id.as_ref()).ok()),
+            n.code().value(),
+        ),
+        Err(_) => (None, 0),
     }
 }
 

@@ -73,8 +73,11 @@ pub(crate) struct Hit {
     pub kind: ClaimKind,
     pub source: ClaimSource,
     pub snippet: String,
-    /// The officials meant, narrowed by organisation when possible (ascending, maybe long).
+    /// The officials meant, narrowed by organisation when possible (ascending, at most
+    /// [`MAX_CANDIDATES`]).
     pub resolved: Vec<u32>,
+    /// How many officials the phrase means after narrowing.
+    pub total: usize,
     /// Whether the text presents the sender as this person ("I am ...", "... here"), rather than
     /// only mentioning them.
     pub self_claim: bool,
@@ -239,21 +242,29 @@ impl ClaimMatcher {
                 if list.is_empty() || (kind == ClaimKind::Title && qualified) {
                     continue;
                 }
-                let mut resolved: Vec<u32> = orgs_in_scope
+                // Narrow to the organisations in scope; keep only a few candidates (the count
+                // says how many), so a title shared by thousands costs no more than a name.
+                let mut resolved: Vec<u32> = Vec::new();
+                let mut total = 0;
+                for list in orgs_in_scope
                     .iter()
                     .filter_map(|&org| table.get(&(r.pattern, org)))
-                    .flatten()
-                    .copied()
-                    .collect();
+                {
+                    total += list.len();
+                    resolved.extend(list.iter().take(MAX_CANDIDATES));
+                }
                 resolved.sort_unstable();
+                resolved.truncate(MAX_CANDIDATES);
                 if resolved.is_empty() {
-                    resolved = list.clone();
+                    total = list.len();
+                    resolved.extend(list.iter().take(MAX_CANDIDATES));
                 }
                 hits.push(Hit {
                     kind,
                     source: r.source,
                     snippet: snippet.clone(),
                     resolved,
+                    total,
                     self_claim,
                     pattern: r.pattern,
                 });
@@ -262,7 +273,7 @@ impl ClaimMatcher {
         // A title that a named official carries adds nothing: "Commissioner Arvind Mehta".
         let named: Vec<u32> = hits
             .iter()
-            .filter(|h| h.kind == ClaimKind::Name && h.resolved.len() == 1)
+            .filter(|h| h.kind == ClaimKind::Name && h.total == 1)
             .map(|h| h.resolved[0])
             .collect();
         hits.retain(|h| h.kind == ClaimKind::Name || !named.iter().any(|&n| self.covers(h, n)));

@@ -156,27 +156,32 @@ pub fn in_text(text: &str, home: Region) -> Vec<Found> {
         let groups = groups(span);
         let mut i = 0;
         while i < groups.len() && attempts < MAX_ATTEMPTS && out.len() < MAX_NUMBERS {
-            let mut best: Option<(usize, E164)> = None;
+            // The groups that may form one number: up to 15 digits, never across a `+`.
+            let mut ends: Vec<usize> = Vec::new();
             let mut digits = 0;
-            for j in i..groups.len() {
-                // A `+` or `00` opens a new number: never glue it onto the previous group.
-                if j > i && starts_international(groups[j].1) {
+            for (j, group) in groups.iter().enumerate().skip(i) {
+                if j > i && starts_international(group.1) {
                     break;
                 }
-                digits += digit_count(groups[j].1);
+                digits += digit_count(group.1);
                 if digits > 15 {
                     break;
                 }
-                if digits < 7 {
-                    continue;
+                if digits >= 7 {
+                    ends.push(j);
                 }
+            }
+            // Longest first: the whole "+91 70000 00001" is usually the answer, in one parse.
+            let mut best: Option<(usize, E164)> = None;
+            for &j in ends.iter().rev() {
                 let written = &span[groups[i].0..groups[j].0 + groups[j].1.len()];
-                if looks_like_date(written) {
+                if looks_like_date(written) || attempts >= MAX_ATTEMPTS {
                     continue;
                 }
                 attempts += 1;
                 if let Ok(n) = E164::parse(written, home) {
                     best = Some((j, n));
+                    break;
                 }
             }
             match best {
