@@ -1,1 +1,3 @@
 //! HTTP handlers.
+
+pub mod admin;

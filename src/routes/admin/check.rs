@@ -1,0 +1,52 @@
+//! `POST /admin/check`: the verdict the bot would give, without sending anything.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::{AdminState, ApiError, Caller, read_json};
+
+/// The verification engine as the admin API sees it. The app wires it to
+/// `verify::Analyzer` over the current registry; the answer is the serialised analysis
+/// (`verdict`, `numbers`, `claimed`, `signals`, `language`, `reply`).
+pub trait Checker: Send + Sync {
+    /// Analyse `text` (and the sender's number, when given) as the bot would.
+    fn check<'a>(
+        &'a self,
+        text: &'a str,
+        phone: Option<&'a str>,
+    ) -> Pin<Box<dyn Future<Output = Result<serde_json::Value, ApiError>> + 'a>>;
+}
+
+/// Body of `POST /admin/check`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// The message as staff would forward it.
+    pub text: String,
+    /// The sender's number, when known.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Run the verification engine on a message.
+pub async fn check(
+    _caller: Caller,
+    state: web::Data<AdminState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let body: CheckRequest = read_json(&req, payload).await?;
+    let Some(checker) = state.checker.as_ref() else {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_ready",
+            "the verification engine is not available in this process",
+        ));
+    };
+    let analysis = checker.check(&body.text, body.phone.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(analysis))
+}
