@@ -38,7 +38,7 @@ pub struct ListFilter {
 }
 
 /// One page of officials.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfficialPage {
     /// Officials ordered by id.
     pub items: Vec<Official>,
@@ -58,7 +58,7 @@ pub struct AuditFilter {
 }
 
 /// One page of the audit log.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditPage {
     /// Entries, oldest first.
     pub entries: Vec<AuditEntry>,
@@ -67,7 +67,7 @@ pub struct AuditPage {
 }
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// Whether this was only a rehearsal (nothing written).
     pub dry_run: bool,
@@ -82,13 +82,14 @@ pub struct ImportReport {
 }
 
 /// What the registry says of one number (`GET /admin/lookup/{phone}`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Lookup {
     /// The number, E.164.
     pub number: String,
     /// The number's country (ISO code), when known.
     pub country: Option<String>,
     /// `active`, `revoked`, `reported` or `unknown`.
+    #[schema(value_type = String)]
     pub status: &'static str,
     /// The official it belongs (or belonged) to.
     pub official: Option<Official>,

@@ -4,11 +4,13 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller};
 use crate::registry::AuditFilter;
 
 /// Query of the audit log.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Entries after this `seq` (the previous page's `next_after`); 0 = from the start.
@@ -24,6 +26,15 @@ pub struct AuditQuery {
     pub action: Option<String>,
 }
 
+#[utoipa::path(get, path = "/admin/audit", tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = 200, description = "Audit entries, oldest first", body = crate::registry::AuditPage),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// Entries oldest first, filtered, paged by `after`.
 pub async fn list(
     _caller: Caller,

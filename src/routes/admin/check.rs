@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, read_json};
 
 /// The verification engine as the admin API sees it. The app wires it to
@@ -22,7 +23,7 @@ pub trait Checker: Send + Sync {
 }
 
 /// Body of `POST /admin/check`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CheckRequest {
     /// The message as staff would forward it.
@@ -32,6 +33,18 @@ pub struct CheckRequest {
     pub phone: Option<String>,
 }
 
+#[utoipa::path(post, path = "/admin/check", tag = "verification",
+    request_body = CheckRequest,
+    responses(
+        (status = 200, description = "`{verdict, numbers, claimed, signals, language, reply}`", body = serde_json::Value),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Wrong Content-Type", body = ErrorBody),
+        (status = 422, description = "Field-level problems, named", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// Run the verification engine on a message.
 pub async fn check(
     _caller: Caller,

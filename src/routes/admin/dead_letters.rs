@@ -5,11 +5,13 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, Writer};
 use crate::store::DeadLetter;
 
 /// Query of the dead-letter list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeadLetterQuery {
     /// The previous page's `next_after` (a dead-letter id).
@@ -25,6 +27,15 @@ fn view(d: &DeadLetter) -> Value {
     json!({ "id": d.id, "error": d.error, "at": d.at, "payload": payload })
 }
 
+#[utoipa::path(get, path = "/admin/dead-letters", tag = "dead letters",
+    params(DeadLetterQuery),
+    responses(
+        (status = 200, description = "`{items: [{id, error, at, payload}], next_after}`", body = serde_json::Value),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// Dead letters, oldest first.
 pub async fn list(
     _caller: Caller,
@@ -43,6 +54,16 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(json!({ "items": items, "next_after": next_after })))
 }
 
+#[utoipa::path(post, path = "/admin/dead-letters/{id}/retry", tag = "dead letters",
+    params(("id" = String, Path, description = "Dead-letter id")),
+    responses(
+        (status = 202, description = "Back in the queue", body = serde_json::Value),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 403, description = "The token may only read", body = ErrorBody),
+        (status = 404, description = "No such official", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// Move one dead letter back to the queue; 404 when there is no such id.
 pub async fn retry(
     Writer(caller): Writer,

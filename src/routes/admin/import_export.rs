@@ -4,10 +4,12 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, MAX_IMPORT_BODY, Writer, read_body};
 
 /// Query of the import.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// `true`: report what would change, write nothing.
@@ -15,6 +17,24 @@ pub struct ImportQuery {
     pub dry_run: bool,
 }
 
+#[utoipa::path(post, path = "/admin/officials/import", tag = "import and export",
+    params(ImportQuery),
+    request_body(content(
+        (String = "text/csv"),
+        (Vec<crate::registry::NewOfficial> = "application/json")
+    ), description = "CSV with the documented columns, or a JSON array of officials (with optional `id`)"),
+    responses(
+        (status = 200, description = "What was (or, in a dry run, would be) created, updated, unchanged", body = crate::registry::ImportReport),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 403, description = "The token may only read", body = ErrorBody),
+        (status = 409, description = "A number belongs to another official", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Wrong Content-Type", body = ErrorBody),
+        (status = 422, description = "Field-level problems, named", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// Bulk create or update from CSV (`text/csv`) or a JSON array; all or nothing.
 pub async fn import(
     Writer(caller): Writer,
@@ -47,6 +67,13 @@ pub async fn import(
     Ok(HttpResponse::Ok().json(report))
 }
 
+#[utoipa::path(get, path = "/admin/officials/export", tag = "import and export",
+    responses(
+        (status = 200, description = "The registry as CSV", body = String, content_type = "text/csv"),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// The whole registry as CSV that the import takes back unchanged.
 pub async fn export(
     _caller: Caller,

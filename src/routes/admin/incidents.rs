@@ -4,10 +4,12 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller};
 
 /// Query of the incident list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentQuery {
     /// The previous page's `next_after` (a number).
@@ -16,6 +18,15 @@ pub struct IncidentQuery {
     pub limit: Option<usize>,
 }
 
+#[utoipa::path(get, path = "/admin/incidents", tag = "incidents",
+    params(IncidentQuery),
+    responses(
+        (status = 200, description = "`{items: [Incident], next_after}`", body = serde_json::Value),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// Incidents ordered by number, with reporter counts and first / last seen.
 pub async fn list(
     _caller: Caller,

@@ -24,6 +24,7 @@ pub mod import_export;
 pub mod incidents;
 pub mod lookup;
 pub mod officials;
+pub mod openapi;
 
 pub use auth::{AdminTokens, Caller, Writer};
 pub use check::Checker;
@@ -67,7 +68,7 @@ impl AdminState {
 /// The `/admin` scope with every admin route.
 pub fn scope() -> Scope {
     // Literal paths (`import`, `export`) are registered before `{id}` so they win.
-    web::scope("/admin")
+    openapi::routes(web::scope("/admin"))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,

@@ -4,11 +4,14 @@ use actix_web::http::header::{ETAG, IF_MATCH, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, Writer, read_json};
+use crate::registry::OfficialPage;
 use crate::registry::{ListFilter, NewOfficial, Official, OfficialPatch, OfficialStatus};
 
 /// Query of `GET /admin/officials`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Text searched in names, aliases, designations and organisation.
@@ -37,6 +40,20 @@ fn if_match(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
     }
 }
 
+#[utoipa::path(post, path = "/admin/officials", tag = "officials",
+    request_body = NewOfficial,
+    responses(
+        (status = 201, description = "Created; `Location` and `ETag` set", body = Official),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 403, description = "The token may only read", body = ErrorBody),
+        (status = 409, description = "A number belongs to another official", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Wrong Content-Type", body = ErrorBody),
+        (status = 422, description = "Field-level problems, named", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// `POST /admin/officials`: 201 with the official, `Location` and `ETag`.
 pub async fn create(
     Writer(caller): Writer,
@@ -52,6 +69,15 @@ pub async fn create(
     Ok(with_etag(b, &o))
 }
 
+#[utoipa::path(get, path = "/admin/officials", tag = "officials",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of officials", body = OfficialPage),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// `GET /admin/officials`: a filtered page, ordered by id.
 pub async fn list(
     _caller: Caller,
@@ -71,6 +97,15 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
+#[utoipa::path(get, path = "/admin/officials/{id}", tag = "officials",
+    params(("id" = String, Path, description = "Official id")),
+    responses(
+        (status = 200, description = "The official; `ETag` set", body = Official),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 404, description = "No such official", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// `GET /admin/officials/{id}`: one official with its `ETag`.
 pub async fn get(
     _caller: Caller,
@@ -81,6 +116,25 @@ pub async fn get(
     Ok(with_etag(HttpResponse::Ok(), &o))
 }
 
+#[utoipa::path(patch, path = "/admin/officials/{id}", tag = "officials",
+    params(("id" = String, Path, description = "Official id"),
+           ("If-Match" = String, Header, description = "The ETag last read")),
+    request_body = OfficialPatch,
+    responses(
+        (status = 200, description = "The changed official; `ETag` set", body = Official),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 400, description = "Malformed body or query", body = ErrorBody),
+        (status = 403, description = "The token may only read", body = ErrorBody),
+        (status = 404, description = "No such official", body = ErrorBody),
+        (status = 409, description = "A number belongs to another official", body = ErrorBody),
+        (status = 412, description = "If-Match names an older version", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Wrong Content-Type", body = ErrorBody),
+        (status = 422, description = "Field-level problems, named", body = ErrorBody),
+        (status = 428, description = "If-Match missing", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// `PATCH /admin/officials/{id}`: partial update; `If-Match` required (428), 412 when stale.
 pub async fn update(
     Writer(caller): Writer,
@@ -103,6 +157,18 @@ pub async fn update(
     Ok(with_etag(HttpResponse::Ok(), &o))
 }
 
+#[utoipa::path(delete, path = "/admin/officials/{id}", tag = "officials",
+    params(("id" = String, Path, description = "Official id"),
+           ("If-Match" = Option<String>, Header, description = "Optional: the ETag last read")),
+    responses(
+        (status = 200, description = "The retired official (status revoked)", body = Official),
+        (status = 401, description = "Missing or unknown token", body = ErrorBody),
+        (status = 403, description = "The token may only read", body = ErrorBody),
+        (status = 404, description = "No such official", body = ErrorBody),
+        (status = 412, description = "If-Match names an older version", body = ErrorBody),
+        (status = 429, description = "Too many failed sign-ins", body = ErrorBody),
+        (status = 503, description = "Storage unavailable", body = ErrorBody)
+    ))]
 /// `DELETE /admin/officials/{id}`: retire (status `revoked`); `If-Match` optional.
 pub async fn retire(
     Writer(caller): Writer,
