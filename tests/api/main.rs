@@ -3,3 +3,4 @@
 //! embedded store directory, and a fake Graph API (wiremock).
 
 mod helpers;
+mod store;
