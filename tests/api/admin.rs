@@ -110,7 +110,7 @@ impl TestAdmin {
     }
 
     async fn serve(store: Arc<dyn Store>, backend: Backend, backing: Backing) -> TestAdmin {
-        let state = web::Data::new(AdminState::new(store.clone(), &settings(), None));
+        let state = web::Data::new(AdminState::new(store.clone(), &settings()));
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let server =

@@ -283,3 +283,44 @@ async fn a_change_made_through_one_instance_is_seen_by_another_on_the_same_redis
     assert_eq!(a.lookup("+917000000001").await["status"], "revoked");
     let _keep: Arc<_> = a.redis().unwrap();
 }
+
+#[tokio::test]
+async fn the_check_gives_the_verdict_the_bot_would_give_from_the_current_registry() {
+    for b in BACKENDS {
+        let app = TestAdmin::spawn(b).await;
+        let check = |body: Value| {
+            let app = &app;
+            async move {
+                let r = app
+                    .req(Method::POST, "/admin/check")
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+                r.json::<Value>().await.unwrap()
+            }
+        };
+        let text = "I am Arvind Mehta, in a meeting. Send 5 Amazon gift cards urgently.";
+        let before = check(json!({"text": text, "phone": "+94 71 234 5678"})).await;
+        assert_eq!(
+            before["verdict"], "unregistered",
+            "{b:?}: nobody registered yet"
+        );
+
+        app.create_ok(official("Arvind Mehta", 1)).await;
+        let fake = check(json!({"text": text, "phone": "+94 71 234 5678"})).await;
+        assert_eq!(fake["verdict"], "impersonation");
+        assert!(fake["reply"].as_str().unwrap().contains("FAKE"));
+        let real = check(json!({"text": "Meeting at 4 pm", "phone": "07000000001"})).await;
+        assert_eq!(real["verdict"], "genuine");
+
+        let r = app
+            .req(Method::POST, "/admin/check")
+            .json(&json!({"phone": "1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 422).await.0, "invalid_body");
+    }
+}

@@ -1,14 +1,21 @@
 //! `POST /admin/check`: the verdict the bot would give, without sending anything.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use time::OffsetDateTime;
+
 use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, read_json};
+use crate::phone::{E164, Region};
+use crate::registry::RegistryIndex;
+use crate::store::Store;
+use crate::verify::{Analyzer, CardPhone, ContactCard, Input};
 
 /// The verification engine as the admin API sees it. The app wires it to
 /// `verify::Analyzer` over the current registry; the answer is the serialised analysis
@@ -20,6 +27,71 @@ pub trait Checker: Send + Sync {
         text: &'a str,
         phone: Option<&'a str>,
     ) -> Pin<Box<dyn Future<Output = Result<serde_json::Value, ApiError>> + 'a>>;
+}
+
+/// A [`Checker`] that reads the registry and the reported numbers from the store at each call
+/// and runs [`Analyzer`] over them. Admin checks are rare, so it builds a fresh analyzer rather
+/// than sharing the worker's; the answer is the one the worker would give for the same data.
+pub struct StoreChecker {
+    store: Arc<dyn Store>,
+    home: Region,
+}
+
+impl StoreChecker {
+    /// A checker over `store`; numbers without a country code belong to `home`.
+    pub fn new(store: Arc<dyn Store>, home: Region) -> StoreChecker {
+        StoreChecker { store, home }
+    }
+
+    async fn analyzer(&self) -> Result<Analyzer, ApiError> {
+        let snap = self.store.load_registry().await?;
+        let mut reported = HashSet::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.store.incidents(after.as_deref(), 500).await?;
+            reported.extend(
+                page.iter()
+                    .filter_map(|i| E164::parse(&i.number, self.home).ok()),
+            );
+            if page.len() < 500 {
+                break;
+            }
+            after = page.last().map(|i| i.number.clone());
+        }
+        let index = RegistryIndex::new(snap.version, snap.officials, reported);
+        Ok(Analyzer::new(Arc::new(index), self.home))
+    }
+}
+
+impl Checker for StoreChecker {
+    fn check<'a>(
+        &'a self,
+        text: &'a str,
+        phone: Option<&'a str>,
+    ) -> Pin<Box<dyn Future<Output = Result<serde_json::Value, ApiError>> + 'a>> {
+        Box::pin(async move {
+            let analyzer = self.analyzer().await?;
+            // The sender's number is given to the engine as a shared contact card: that is
+            // how staff pass "this is who wrote to me" in WhatsApp.
+            let cards: Vec<ContactCard> = phone
+                .map(|p| ContactCard {
+                    phones: vec![CardPhone {
+                        phone: Some(p.to_string()),
+                        wa_id: None,
+                    }],
+                    ..ContactCard::default()
+                })
+                .into_iter()
+                .collect();
+            let input = Input {
+                text,
+                cards: &cards,
+                ..Input::default()
+            };
+            let analysis = analyzer.analyze(&input, OffsetDateTime::now_utc());
+            serde_json::to_value(&analysis).map_err(|e| ApiError::internal(&e))
+        })
+    }
 }
 
 /// Body of `POST /admin/check`.
@@ -53,13 +125,9 @@ pub async fn check(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body: CheckRequest = read_json(&req, payload).await?;
-    let Some(checker) = state.checker.as_ref() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "not_ready",
-            "the verification engine is not available in this process",
-        ));
-    };
-    let analysis = checker.check(&body.text, body.phone.as_deref()).await?;
+    let analysis = state
+        .checker
+        .check(&body.text, body.phone.as_deref())
+        .await?;
     Ok(HttpResponse::Ok().json(analysis))
 }

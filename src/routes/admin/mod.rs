@@ -44,24 +44,30 @@ pub struct AdminState {
     pub store: Arc<dyn Store>,
     /// Accepted tokens.
     pub tokens: AdminTokens,
-    /// The verification engine for `POST /admin/check`, once wired.
-    pub checker: Option<Arc<dyn Checker>>,
+    /// The verification engine for `POST /admin/check`.
+    pub checker: Arc<dyn Checker>,
 }
 
 impl AdminState {
     /// Build from the store and the settings (`ASLI_ADMIN_TOKEN`, `ASLI_ADMIN_TOKENS`,
-    /// `ASLI_HOME_REGION`).
-    pub fn new(
-        store: Arc<dyn Store>,
-        settings: &Settings,
-        checker: Option<Arc<dyn Checker>>,
-    ) -> AdminState {
+    /// `ASLI_HOME_REGION`); `/admin/check` uses a [`check::StoreChecker`] until
+    /// [`AdminState::with_checker`] installs another.
+    pub fn new(store: Arc<dyn Store>, settings: &Settings) -> AdminState {
         AdminState {
             registry: RegistryService::new(store.clone(), settings.home_region),
+            checker: Arc::new(check::StoreChecker::new(
+                store.clone(),
+                settings.home_region,
+            )),
             store,
             tokens: AdminTokens::new(&settings.admin_token, settings.admin_tokens.clone()),
-            checker,
         }
+    }
+
+    /// Use `checker` for `/admin/check` (e.g. the analyzer the worker already keeps current).
+    pub fn with_checker(mut self, checker: Arc<dyn Checker>) -> AdminState {
+        self.checker = checker;
+        self
     }
 }
 
