@@ -29,7 +29,7 @@ pub const MAX_PAGE: usize = 500;
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     /// Case-insensitive text searched in names, aliases, designation (and aliases) and
-    /// organisation.
+    /// organisation; a phone number in any written form finds its official.
     pub q: Option<String>,
     /// Exact organisation (case-insensitive).
     pub organization: Option<String>,
@@ -202,6 +202,11 @@ impl RegistryService {
         let limit = limit.clamp(1, MAX_PAGE);
         let snap = self.store.load_registry().await?;
         let q = filter.q.as_deref().map(str::to_lowercase);
+        // A query that reads as a phone number also finds the official who has that number.
+        let q_number = filter
+            .q
+            .as_deref()
+            .and_then(|q| E164::parse(q, self.home).ok());
         let org = filter.organization.as_deref().map(str::to_lowercase);
         let mut sorted: Vec<&Official> = snap.officials.iter().collect();
         sorted.sort_by(|a, b| a.id.cmp(&b.id));
@@ -213,7 +218,14 @@ impl RegistryService {
                 org.as_deref()
                     .is_none_or(|g| o.organization.to_lowercase() == g)
             })
-            .filter(|o| q.as_deref().is_none_or(|q| matches_text(o, q)))
+            .filter(|o| {
+                q.as_deref().is_none_or(|q| {
+                    matches_text(o, q)
+                        || q_number
+                            .as_ref()
+                            .is_some_and(|n| o.phones.iter().any(|p| &p.number == n))
+                })
+            })
             .take(limit + 1)
             .cloned()
             .collect();

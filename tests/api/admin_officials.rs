@@ -236,6 +236,7 @@ async fn listing_filters_by_text_organisation_and_status() {
             ["Arvind Mehta"]
         );
         assert_eq!(names(get("q=CHAIRPERSON").await), ["Sunita Rathore"]);
+        assert_eq!(names(get("q=070000%2000031").await), ["Kavita Joshi"]);
         assert_eq!(
             names(get("organization=devgarh%20mc").await),
             ["Arvind Mehta", "Sunita Rathore"]

@@ -84,14 +84,10 @@ impl ApiError {
 }
 
 impl std::fmt::Display for ApiError {
+    /// Status and code only: request logging prints this, and the message may quote a phone
+    /// number or other input that must not reach the logs. The message goes to the caller.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.status.as_u16(),
-            self.code,
-            self.message
-        )
+        write!(f, "{} {}", self.status.as_u16(), self.code)
     }
 }
 
