@@ -147,6 +147,7 @@ impl Application {
             AdminState::new(store.clone(), &settings)
                 .with_checker(Arc::new(EngineChecker::new(engine.clone(), store.clone()))),
         );
+        let (engine_for_watch, store_for_watch) = (engine.clone(), store.clone());
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             store,
@@ -166,6 +167,7 @@ impl Application {
         }
 
         let shutdown = CancellationToken::new();
+        tokio::spawn(engine_for_watch.follow_announcements(store_for_watch, shutdown.clone()));
         let workers = if options.spawn_workers {
             worker::spawn_workers(worker_ctx.clone(), settings.workers, shutdown.clone())
         } else {

@@ -4,5 +4,6 @@
 
 mod admin;
 mod helpers;
+mod registry_sync;
 mod store;
 mod webhook;
