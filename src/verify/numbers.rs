@@ -303,7 +303,10 @@ fn looks_like_date(written: &str) -> bool {
 
 /// Whether the words around a run say it is money, an order, a code or an id.
 fn rejected_by_context(before: &str, after: &str) -> bool {
-    let before = before.trim_end();
+    // Context ends at a line break: "send the codes\n+91 70000 00001" is a number on its own
+    // line, and a remembered text joined to the next message is joined by a line break.
+    let before = before.rsplit('\n').next().unwrap_or(before).trim_end();
+    let after = after.split('\n').next().unwrap_or(after);
     if before.ends_with('#') || before.ends_with('₹') {
         return true;
     }
