@@ -1,11 +1,10 @@
 //! Tokens and roles, the sign-in brake, the audit log, the spec, and the thin store views.
 
-use std::sync::Arc;
-
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{BACKENDS, OPS_TOKEN, TestAdmin, VIEWER_TOKEN, error_code, official};
+use crate::helpers::app::StoreKind;
 
 #[tokio::test]
 async fn a_call_without_a_valid_token_is_401_and_does_nothing() {
@@ -270,18 +269,28 @@ async fn dead_letters_and_incidents_are_listed_and_an_unknown_retry_is_404() {
 
 #[tokio::test]
 async fn a_change_made_through_one_instance_is_seen_by_another_on_the_same_redis() {
-    let a = TestAdmin::spawn(super::Backend::Redis).await;
-    let b = TestAdmin::spawn_on_redis(a.redis().expect("redis backend")).await;
+    let a = TestAdmin::spawn(StoreKind::Redis).await;
+    let b = TestAdmin::spawn_on(a.state.clone()).await;
+    let text = "I am Arvind Mehta. Send Amazon gift cards now.";
+    let check = |app: &TestAdmin| {
+        let r = app
+            .req(Method::POST, "/admin/check")
+            .json(&json!({"text": text, "phone": "+917000000001"}));
+        async move { r.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    // B builds its matcher before the change, so it must notice the registry move.
+    assert_eq!(check(&b).await["verdict"], "unregistered");
     assert_eq!(b.lookup("+917000000001").await["status"], "unknown");
-    let o = a.create_ok(official("A", 1)).await;
+    let o = a.create_ok(official("Arvind Mehta", 1)).await;
+    assert_eq!(check(&b).await["verdict"], "genuine");
     assert_eq!(b.lookup("+917000000001").await["official"]["id"], o["id"]);
     let id = o["id"].as_str().unwrap();
     b.req(Method::DELETE, &format!("/admin/officials/{id}"))
         .send()
         .await
         .unwrap();
+    assert_eq!(check(&a).await["verdict"], "revoked");
     assert_eq!(a.lookup("+917000000001").await["status"], "revoked");
-    let _keep: Arc<_> = a.redis().unwrap();
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ pub struct AuditQuery {
 /// Entries oldest first, filtered, paged by `after`.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();

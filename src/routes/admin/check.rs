@@ -1,6 +1,5 @@
 //! `POST /admin/check`: the verdict the bot would give, without sending anything.
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -12,10 +11,9 @@ use time::OffsetDateTime;
 
 use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, read_json};
-use crate::phone::{E164, Region};
-use crate::registry::RegistryIndex;
+use crate::engine::Engine;
 use crate::store::Store;
-use crate::verify::{Analyzer, CardPhone, ContactCard, Input};
+use crate::verify::{CardPhone, ContactCard, Input};
 
 /// The verification engine as the admin API sees it. The app wires it to
 /// `verify::Analyzer` over the current registry; the answer is the serialised analysis
@@ -29,48 +27,28 @@ pub trait Checker: Send + Sync {
     ) -> Pin<Box<dyn Future<Output = Result<serde_json::Value, ApiError>> + 'a>>;
 }
 
-/// A [`Checker`] that reads the registry and the reported numbers from the store at each call
-/// and runs [`Analyzer`] over them. Admin checks are rare, so it builds a fresh analyzer rather
-/// than sharing the worker's; the answer is the one the worker would give for the same data.
-pub struct StoreChecker {
+/// A [`Checker`] over the process's verify [`Engine`]: the same analyzer, rebuilt when the
+/// registry moves, that the worker uses, so the check answers what the bot would answer.
+pub struct EngineChecker {
+    engine: Arc<Engine>,
     store: Arc<dyn Store>,
-    home: Region,
 }
 
-impl StoreChecker {
-    /// A checker over `store`; numbers without a country code belong to `home`.
-    pub fn new(store: Arc<dyn Store>, home: Region) -> StoreChecker {
-        StoreChecker { store, home }
-    }
-
-    async fn analyzer(&self) -> Result<Analyzer, ApiError> {
-        let snap = self.store.load_registry().await?;
-        let mut reported = HashSet::new();
-        let mut after: Option<String> = None;
-        loop {
-            let page = self.store.incidents(after.as_deref(), 500).await?;
-            reported.extend(
-                page.iter()
-                    .filter_map(|i| E164::parse(&i.number, self.home).ok()),
-            );
-            if page.len() < 500 {
-                break;
-            }
-            after = page.last().map(|i| i.number.clone());
-        }
-        let index = RegistryIndex::new(snap.version, snap.officials, reported);
-        Ok(Analyzer::new(Arc::new(index), self.home))
+impl EngineChecker {
+    /// A checker over `engine`, reading the registry from `store`.
+    pub fn new(engine: Arc<Engine>, store: Arc<dyn Store>) -> EngineChecker {
+        EngineChecker { engine, store }
     }
 }
 
-impl Checker for StoreChecker {
+impl Checker for EngineChecker {
     fn check<'a>(
         &'a self,
         text: &'a str,
         phone: Option<&'a str>,
     ) -> Pin<Box<dyn Future<Output = Result<serde_json::Value, ApiError>> + 'a>> {
         Box::pin(async move {
-            let analyzer = self.analyzer().await?;
+            let analyzer = self.engine.current(self.store.as_ref()).await?;
             // The sender's number is given to the engine as a shared contact card: that is
             // how staff pass "this is who wrote to me" in WhatsApp.
             let cards: Vec<ContactCard> = phone
@@ -120,7 +98,7 @@ pub struct CheckRequest {
 /// Run the verification engine on a message.
 pub async fn check(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {

@@ -39,7 +39,7 @@ fn view(d: &DeadLetter) -> Value {
 /// Dead letters, oldest first.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<DeadLetterQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);
@@ -67,7 +67,7 @@ pub async fn list(
 /// Move one dead letter back to the queue; 404 when there is no such id.
 pub async fn retry(
     Writer(caller): Writer,
-    state: web::Data<AdminState>,
+    state: AdminState,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     if !state.store.retry_dead_letter(&id).await? {

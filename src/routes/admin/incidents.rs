@@ -30,7 +30,7 @@ pub struct IncidentQuery {
 /// Incidents ordered by number, with reporter counts and first / last seen.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = query.limit.unwrap_or(100).clamp(1, 500);

@@ -1,17 +1,23 @@
 //! The admin API (contract §4): thin handlers over [`RegistryService`] and the [`Store`].
 //!
-//! Mount with `App::new().app_data(web::Data::new(AdminState::new(..))).service(scope())`:
-//! [`scope`] is the whole `/admin` scope. Every call authenticates first ([`auth`]), so a call
-//! without a valid token answers 401 and does nothing — unknown paths included.
+//! [`scope`] is the whole `/admin` scope. Handlers find their [`AdminState`] as app data, or
+//! build it from the app's [`AppState`] (the registry service, the tokens, the shared verify
+//! engine). Every call authenticates first ([`auth`]), so a call without a valid token answers
+//! 401 and does nothing — unknown paths included.
 
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, Scope, web};
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Scope, web};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use crate::app::AppState;
 use crate::config::Settings;
+use crate::engine::Engine;
 use crate::registry::RegistryService;
 use crate::store::Store;
 
@@ -50,24 +56,50 @@ pub struct AdminState {
 
 impl AdminState {
     /// Build from the store and the settings (`ASLI_ADMIN_TOKEN`, `ASLI_ADMIN_TOKENS`,
-    /// `ASLI_HOME_REGION`); `/admin/check` uses a [`check::StoreChecker`] until
-    /// [`AdminState::with_checker`] installs another.
+    /// `ASLI_HOME_REGION`), with a verify engine of its own for `/admin/check`.
     pub fn new(store: Arc<dyn Store>, settings: &Settings) -> AdminState {
+        let engine = Arc::new(Engine::new(settings.home_region));
+        AdminState::with_engine(store, settings, engine)
+    }
+
+    /// Build over the app's shared state, using its verify engine.
+    pub fn from_app(app: &AppState) -> AdminState {
+        AdminState::with_engine(app.store.clone(), &app.settings, app.engine.clone())
+    }
+
+    fn with_engine(store: Arc<dyn Store>, settings: &Settings, engine: Arc<Engine>) -> AdminState {
         AdminState {
             registry: RegistryService::new(store.clone(), settings.home_region),
-            checker: Arc::new(check::StoreChecker::new(
-                store.clone(),
-                settings.home_region,
-            )),
+            checker: Arc::new(check::EngineChecker::new(engine, store.clone())),
             store,
             tokens: AdminTokens::new(&settings.admin_token, settings.admin_tokens.clone()),
         }
     }
 
-    /// Use `checker` for `/admin/check` (e.g. the analyzer the worker already keeps current).
+    /// Use `checker` for `/admin/check`.
     pub fn with_checker(mut self, checker: Arc<dyn Checker>) -> AdminState {
         self.checker = checker;
         self
+    }
+
+    /// The state for `req`: a registered `web::Data<AdminState>` first, else one built from
+    /// `web::Data<AppState>` (cheap: shared handles and a hash of the bootstrap token).
+    pub fn of(req: &HttpRequest) -> Result<AdminState, ApiError> {
+        if let Some(state) = req.app_data::<web::Data<AdminState>>() {
+            return Ok(state.get_ref().clone());
+        }
+        req.app_data::<web::Data<AppState>>()
+            .map(|app| AdminState::from_app(app))
+            .ok_or_else(|| ApiError::internal(&"neither AdminState nor AppState is app data"))
+    }
+}
+
+impl FromRequest for AdminState {
+    type Error = ApiError;
+    type Future = Ready<Result<AdminState, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(AdminState::of(req))
     }
 }
 
