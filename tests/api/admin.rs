@@ -57,8 +57,21 @@ impl TestAdmin {
 
     /// Another app over existing state (a second instance sharing the same Redis).
     pub async fn spawn_on(state: Arc<StoreHandle>) -> TestAdmin {
+        TestAdmin::spawn_with(state, false).await.0
+    }
+
+    /// An app with `/admin` on its own listener (`ASLI_ADMIN_BIND`); also returns the
+    /// public address.
+    pub async fn spawn_with_admin_bind(backend: StoreKind) -> (TestAdmin, String) {
+        TestAdmin::spawn_with(Arc::new(StoreHandle::new(backend)), true).await
+    }
+
+    async fn spawn_with(state: Arc<StoreHandle>, admin_bind: bool) -> (TestAdmin, String) {
         let graph = start_graph().await;
         let mut settings = test_settings(&graph.uri(), &state);
+        if admin_bind {
+            settings.admin_bind = Some("127.0.0.1:0".parse().expect("address"));
+        }
         let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
         settings.admin_tokens = asli::config::parse_admin_tokens(&format!(
             "ops:admin:{},auditor:viewer:{}",
@@ -77,17 +90,22 @@ impl TestAdmin {
         )
         .await
         .expect("the app builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
+        let public = format!("http://127.0.0.1:{}", app.port());
+        let address = match app.admin_port() {
+            Some(port) => format!("http://127.0.0.1:{port}"),
+            None => public.clone(),
+        };
         let shutdown = app.shutdown_token();
         tokio::spawn(app.run_until_stopped());
-        TestAdmin {
+        let admin = TestAdmin {
             address,
             client: reqwest::Client::new(),
             store,
             backend: state.kind,
             state,
             shutdown,
-        }
+        };
+        (admin, public)
     }
 
     /// A request with the bootstrap admin token.

@@ -333,3 +333,23 @@ async fn the_check_gives_the_verdict_the_bot_would_give_from_the_current_registr
         assert_eq!(error_code(r, 422).await.0, "invalid_body");
     }
 }
+
+#[tokio::test]
+async fn with_an_admin_bind_the_admin_api_is_served_only_on_its_own_address() {
+    let (app, public) = TestAdmin::spawn_with_admin_bind(StoreKind::Embedded).await;
+    assert_ne!(app.address, public);
+    let r = app
+        .req(Method::GET, "/admin/officials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .client
+        .get(format!("{public}/admin/officials"))
+        .bearer_auth(super::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
