@@ -34,6 +34,18 @@ async fn a_call_without_a_valid_token_is_401_and_does_nothing() {
             .unwrap();
         assert_eq!(unknown_path.status(), 401);
         assert_eq!(app.store.load_registry().await.unwrap().version, 0, "{b:?}");
+        let r = app
+            .req(Method::PUT, "/admin/officials")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 405).await.0, "method_not_allowed");
+        let r = app
+            .req(Method::GET, "/admin/nothing-here")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 404).await.0, "not_found");
     }
 }
 
@@ -156,7 +168,7 @@ async fn the_audit_log_shows_every_write_with_its_actor_before_and_after() {
             .unwrap();
         assert_eq!(
             r.status(),
-            404,
+            405,
             "the audit log cannot be rewritten through the API"
         );
     }

@@ -15,8 +15,10 @@ use crate::registry::AuditFilter;
 pub struct AuditQuery {
     /// Entries after this `seq` (the previous page's `next_after`); 0 = from the start.
     #[serde(default)]
+    #[param(minimum = 0)]
     pub after: u64,
     /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// Only this actor.
     pub actor: Option<String>,

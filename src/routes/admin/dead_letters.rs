@@ -17,6 +17,7 @@ pub struct DeadLetterQuery {
     /// The previous page's `next_after` (a dead-letter id).
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 

@@ -15,6 +15,7 @@ pub struct IncidentQuery {
     /// The previous page's `next_after` (a number).
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 

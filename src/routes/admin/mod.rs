@@ -118,23 +118,39 @@ pub fn scope() -> Scope {
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_request(format!("the path is not valid: {e}")).into()
         }))
-        .route("/officials/import", web::post().to(import_export::import))
-        .route("/officials/export", web::get().to(import_export::export))
-        .route("/officials", web::post().to(officials::create))
-        .route("/officials", web::get().to(officials::list))
-        .route("/officials/{id}", web::get().to(officials::get))
-        .route("/officials/{id}", web::patch().to(officials::update))
-        .route("/officials/{id}", web::delete().to(officials::retire))
-        .route("/check", web::post().to(check::check))
-        .route("/lookup/{phone}", web::get().to(lookup::lookup))
-        .route("/audit", web::get().to(audit::list))
-        .route("/incidents", web::get().to(incidents::list))
-        .route("/dead-letters", web::get().to(dead_letters::list))
-        .route(
-            "/dead-letters/{id}/retry",
-            web::post().to(dead_letters::retry),
+        .service(resource("/officials/import").route(web::post().to(import_export::import)))
+        .service(resource("/officials/export").route(web::get().to(import_export::export)))
+        .service(
+            resource("/officials")
+                .route(web::post().to(officials::create))
+                .route(web::get().to(officials::list)),
         )
+        .service(
+            resource("/officials/{id}")
+                .route(web::get().to(officials::get))
+                .route(web::patch().to(officials::update))
+                .route(web::delete().to(officials::retire)),
+        )
+        .service(resource("/check").route(web::post().to(check::check)))
+        .service(resource("/lookup/{phone}").route(web::get().to(lookup::lookup)))
+        .service(resource("/audit").route(web::get().to(audit::list)))
+        .service(resource("/incidents").route(web::get().to(incidents::list)))
+        .service(resource("/dead-letters").route(web::get().to(dead_letters::list)))
+        .service(resource("/dead-letters/{id}/retry").route(web::post().to(dead_letters::retry)))
         .default_service(web::to(not_found))
+}
+
+/// A resource whose other methods answer a JSON 405 (after authentication).
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed(_caller: Caller, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    ))
 }
 
 /// Unknown admin paths: authenticate first (401 stays 401), then a JSON 404.
