@@ -39,6 +39,7 @@ async fn a_call_without_a_valid_token_is_401_and_does_nothing() {
             .send()
             .await
             .unwrap();
+        assert_eq!(r.headers()["allow"], "GET, POST");
         assert_eq!(error_code(r, 405).await.0, "method_not_allowed");
         let r = app
             .req(Method::GET, "/admin/nothing-here")

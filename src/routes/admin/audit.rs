@@ -19,7 +19,7 @@ pub struct AuditQuery {
     pub after: u64,
     /// Page size, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<usize>,
+    pub limit: Option<u64>,
     /// Only this actor.
     pub actor: Option<String>,
     /// Only this official.
@@ -51,7 +51,7 @@ pub async fn list(
     };
     let page = state
         .registry
-        .audit(&filter, q.after, q.limit.unwrap_or(100))
+        .audit(&filter, q.after, super::page_limit(q.limit, 100)?)
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -18,7 +18,7 @@ pub struct DeadLetterQuery {
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<usize>,
+    pub limit: Option<u64>,
 }
 
 /// A dead letter as admins see it: the payload shown as JSON when it is JSON, else as text.
@@ -43,7 +43,7 @@ pub async fn list(
     state: AdminState,
     query: web::Query<DeadLetterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let limit = super::page_limit(query.limit, 100)?;
     let items = state
         .store
         .dead_letters(query.after.as_deref(), limit)

@@ -16,7 +16,7 @@ pub struct IncidentQuery {
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 100).
     #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<usize>,
+    pub limit: Option<u64>,
 }
 
 #[utoipa::path(get, path = "/admin/incidents", tag = "incidents",
@@ -34,7 +34,7 @@ pub async fn list(
     state: AdminState,
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let limit = super::page_limit(query.limit, 100)?;
     let items = state.store.incidents(query.after.as_deref(), limit).await?;
     let next_after = (items.len() == limit)
         .then(|| items.last().map(|i| i.number.clone()))

@@ -118,39 +118,71 @@ pub fn scope() -> Scope {
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_request(format!("the path is not valid: {e}")).into()
         }))
-        .service(resource("/officials/import").route(web::post().to(import_export::import)))
-        .service(resource("/officials/export").route(web::get().to(import_export::export)))
+        .service(resource("/officials/import", "POST").route(web::post().to(import_export::import)))
+        .service(resource("/officials/export", "GET").route(web::get().to(import_export::export)))
         .service(
-            resource("/officials")
+            resource("/officials", "GET, POST")
                 .route(web::post().to(officials::create))
                 .route(web::get().to(officials::list)),
         )
         .service(
-            resource("/officials/{id}")
+            resource("/officials/{id}", "GET, PATCH, DELETE")
                 .route(web::get().to(officials::get))
                 .route(web::patch().to(officials::update))
                 .route(web::delete().to(officials::retire)),
         )
-        .service(resource("/check").route(web::post().to(check::check)))
-        .service(resource("/lookup/{phone}").route(web::get().to(lookup::lookup)))
-        .service(resource("/audit").route(web::get().to(audit::list)))
-        .service(resource("/incidents").route(web::get().to(incidents::list)))
-        .service(resource("/dead-letters").route(web::get().to(dead_letters::list)))
-        .service(resource("/dead-letters/{id}/retry").route(web::post().to(dead_letters::retry)))
+        .service(resource("/check", "POST").route(web::post().to(check::check)))
+        .service(resource("/lookup/{phone}", "GET").route(web::get().to(lookup::lookup)))
+        .service(resource("/audit", "GET").route(web::get().to(audit::list)))
+        .service(resource("/incidents", "GET").route(web::get().to(incidents::list)))
+        .service(resource("/dead-letters", "GET").route(web::get().to(dead_letters::list)))
+        .service(
+            resource("/dead-letters/{id}/retry", "POST").route(web::post().to(dead_letters::retry)),
+        )
         .default_service(web::to(not_found))
 }
 
-/// A resource whose other methods answer a JSON 405 (after authentication).
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// A resource whose other methods answer a JSON 405 with `Allow` (after authentication).
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |caller: Caller, req: HttpRequest| {
+        method_not_allowed(caller, req, allow)
+    }))
 }
 
-async fn method_not_allowed(_caller: Caller, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(
+async fn method_not_allowed(
+    _caller: Caller,
+    req: HttpRequest,
+    allow: &'static str,
+) -> HttpResponse {
+    let e = ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        format!("{} is not allowed on {}", req.method(), req.path()),
-    ))
+        format!(
+            "{} is not allowed on {}; use {allow}",
+            req.method(),
+            req.path()
+        ),
+    );
+    let mut response = actix_web::ResponseError::error_response(&e);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
+}
+
+/// A page size from a query: 1 to 500, `default` when absent; anything else is a 400.
+pub fn page_limit(limit: Option<u64>, default: usize) -> Result<usize, ApiError> {
+    match limit {
+        None => Ok(default),
+        Some(n @ 1..=500) => Ok(n as usize),
+        Some(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "limit must be a whole number from 1 to 500",
+        )),
+    }
 }
 
 /// Unknown admin paths: authenticate first (401 stays 401), then a JSON 404.

@@ -24,7 +24,7 @@ pub struct ListQuery {
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<usize>,
+    pub limit: Option<u64>,
 }
 
 fn with_etag(mut builder: actix_web::HttpResponseBuilder, o: &Official) -> HttpResponse {
@@ -93,7 +93,11 @@ pub async fn list(
     };
     let page = state
         .registry
-        .list(&filter, q.cursor.as_deref(), q.limit.unwrap_or(50))
+        .list(
+            &filter,
+            q.cursor.as_deref(),
+            super::page_limit(q.limit, 50)?,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
