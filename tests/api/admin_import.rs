@@ -43,7 +43,13 @@ async fn a_bad_row_in_a_5000_row_import_leaves_the_registry_unchanged() {
 async fn ten_thousand_rows_import_in_one_go() {
     for b in BACKENDS {
         let app = TestAdmin::spawn(b).await;
+        // Speed is measured by `benches/registry_import.rs`; the time is only printed here.
+        let started = std::time::Instant::now();
         let r = app.import(big_csv(10_000), "text/csv", false).await;
+        eprintln!(
+            "{b:?}: 10,000-row import took {:?} (debug build)",
+            started.elapsed()
+        );
         assert_eq!(r.status(), 200, "{b:?}");
         let report: Value = r.json().await.unwrap();
         assert_eq!(report["created"].as_array().unwrap().len(), 10_000);
