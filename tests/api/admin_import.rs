@@ -288,3 +288,23 @@ async fn the_export_is_csv_with_the_documented_columns() {
         assert!(body.contains("+917000000001:official"));
     }
 }
+
+#[tokio::test]
+async fn an_import_without_a_status_does_not_bring_a_retired_official_back() {
+    for b in BACKENDS {
+        let app = TestAdmin::spawn(b).await;
+        let o = app.create_ok(official("Mahesh Tiwari", 61)).await;
+        let id = o["id"].as_str().unwrap();
+        app.req(Method::DELETE, &format!("/admin/officials/{id}"))
+            .send()
+            .await
+            .unwrap();
+        let csv = format!("id,name,phones\n{id},Mahesh Tiwari,+917000000061\n");
+        let r = app.import(csv, "text/csv", false).await;
+        assert_eq!(r.status(), 200, "{b:?}");
+        assert_eq!(app.lookup("+917000000061").await["status"], "revoked");
+        let csv = format!("id,name,phones,status\n{id},Mahesh Tiwari,+917000000061,active\n");
+        app.import(csv, "text/csv", false).await;
+        assert_eq!(app.lookup("+917000000061").await["status"], "active");
+    }
+}
