@@ -21,7 +21,7 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
 use crate::config::{Settings, StoreConfig};
 use crate::engine::Engine;
 use crate::routes;
-use crate::routes::admin::{AdminState, EngineChecker};
+use crate::routes::admin::AdminState;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::redis::RedisStore;
 use crate::store::{Store, StoreError};
@@ -143,10 +143,6 @@ impl Application {
             home_region: settings.home_region,
             conversation_window: settings.conversation_window,
         });
-        let admin = web::Data::new(
-            AdminState::new(store.clone(), &settings)
-                .with_checker(Arc::new(EngineChecker::new(engine.clone(), store.clone()))),
-        );
         let (engine_for_watch, store_for_watch) = (engine.clone(), store.clone());
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -154,6 +150,7 @@ impl Application {
             engine,
             metrics: metrics_handle(),
         });
+        let admin = web::Data::new(AdminState::from_app(&state));
 
         let public = bind(&settings.bind.to_string())?;
         let port = public.local_addr().map(|a| a.port()).unwrap_or(0);
