@@ -246,9 +246,22 @@ impl Analyzer {
     }
 }
 
-/// The number's region and calling code from one parse (`E164::region` and
-/// `E164::calling_code` would parse twice, and parsing dominates the analysis).
+/// The number's region and calling code. Most calling codes belong to one region, which the
+/// metadata table answers without parsing (parsing dominates the analysis); shared codes (+1,
+/// +44, +7) need the full parse to tell, say, Canada from the United States.
 fn region_and_code(number: &E164) -> (Option<Region>, u16) {
+    let digits = number.digits();
+    for len in 1..=digits.len().min(3) {
+        let Ok(code) = digits[..len].parse::<u16>() else {
+            break;
+        };
+        if let Some(regions) = phonenumber::metadata::DATABASE.by_code(&code) {
+            if let [only] = regions.as_slice() {
+                return (Region::parse(only.id()).ok(), code);
+            }
+            break;
+        }
+    }
     match phonenumber::parse(None, number.as_str()) {
         Ok(n) => (
             n.country()
