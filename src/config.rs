@@ -198,6 +198,41 @@ impl Settings {
     }
 }
 
+/// The settings a command-line tool needs to reach the store (`asli registry import`,
+/// `asli check`): no WhatsApp or admin secrets required.
+#[derive(Debug, Clone)]
+pub struct ToolSettings {
+    /// Where state lives.
+    pub store: StoreConfig,
+    /// The deployment's country.
+    pub home_region: Region,
+}
+
+impl ToolSettings {
+    /// Read the process environment (and `.env`).
+    pub fn from_env() -> Result<ToolSettings, ConfigError> {
+        let _ = dotenvy::dotenv();
+        let vars = std::env::vars().collect();
+        let env = Env { vars: &vars };
+        Ok(ToolSettings {
+            store: store_from(&env)?,
+            home_region: home_region_from(&env)?,
+        })
+    }
+}
+
+fn store_from(env: &Env<'_>) -> Result<StoreConfig, ConfigError> {
+    Ok(match env.secret("REDIS_URL")? {
+        Some(url) => StoreConfig::Redis(url),
+        None => StoreConfig::Embedded(PathBuf::from(env.get("ASLI_DATA_DIR").unwrap_or("./data"))),
+    })
+}
+
+fn home_region_from(env: &Env<'_>) -> Result<Region, ConfigError> {
+    Region::parse(env.get("ASLI_HOME_REGION").unwrap_or("IN"))
+        .map_err(|_| ConfigError::new("ASLI_HOME_REGION", "must be an ISO country code like IN"))
+}
+
 fn is_api_version(v: &str) -> bool {
     let Some(rest) = v.strip_prefix('v') else {
         return false;

@@ -17,15 +17,19 @@
 //! - [`registry`]: the Official model, its validation, import/export and lookup index.
 //! - [`store`]: the [`store::Store`] trait with its Redis and embedded implementations and the
 //!   conformance suite both pass.
+//! - [`engine`]: the verify analyzer for the registry as it stands, rebuilt when it moves.
+//! - [`simulate`]: webhook payloads byte-for-byte as Meta sends them (demo, load, tests).
 //! - [`worker`]: takes inbox jobs, verifies, replies, acknowledges; retries and dead letters.
 //! - [`routes`]: thin HTTP handlers (webhook, admin, health, metrics) over the above.
 //! - [`app`]: builds the HTTP server, the worker and shutdown from a configuration.
 
 pub mod app;
 pub mod config;
+pub mod engine;
 pub mod phone;
 pub mod registry;
 pub mod routes;
+pub mod simulate;
 pub mod store;
 pub mod telemetry;
 pub mod verify;

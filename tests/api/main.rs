@@ -3,3 +3,5 @@
 //! embedded store directory, and a fake Graph API (wiremock).
 
 mod helpers;
+mod store;
+mod webhook;

@@ -1,0 +1,114 @@
+//! The verification engine as it stands for the current registry.
+//!
+//! Building an [`Analyzer`] (its name automaton, its number index) costs time proportional to
+//! the registry; using one costs time proportional to the message. So each process keeps one
+//! and rebuilds it only when the registry version in the store moves — the version is read
+//! before each verdict, so a change made through any instance is used by every instance's next
+//! verdict. Numbers reported as scams (incidents) are part of the index; a new incident bumps a
+//! generation key so that they too take effect everywhere.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Mutex, RwLock};
+
+use crate::phone::{E164, Region};
+use crate::registry::RegistryIndex;
+use crate::store::{Store, StoreError};
+use crate::verify::Analyzer;
+
+/// Key of the "reported numbers changed" generation marker.
+pub const REPORTED_GENERATION_KEY: &str = "reported-generation";
+/// Long enough to be forever in practice; the marker only needs to outlive caches.
+const GENERATION_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+const INCIDENT_PAGE: usize = 1000;
+
+#[derive(Clone)]
+struct Built {
+    version: u64,
+    generation: Vec<u8>,
+    analyzer: Arc<Analyzer>,
+}
+
+/// Holds the current [`Analyzer`] and rebuilds it when the registry moves.
+pub struct Engine {
+    home: Region,
+    current: RwLock<Option<Built>>,
+    rebuilding: Mutex<()>,
+}
+
+impl Engine {
+    /// An engine for a deployment in `home`; nothing is built until first use.
+    pub fn new(home: Region) -> Engine {
+        Engine {
+            home,
+            current: RwLock::new(None),
+            rebuilding: Mutex::new(()),
+        }
+    }
+
+    /// The analyzer for the registry as it is in `store` now.
+    pub async fn current(&self, store: &dyn Store) -> Result<Arc<Analyzer>, StoreError> {
+        let (version, generation) = tokio::try_join!(
+            store.registry_version(),
+            store.get_ephemeral(REPORTED_GENERATION_KEY)
+        )?;
+        let generation = generation.unwrap_or_default();
+        if let Some(built) = self.fresh(version, &generation).await {
+            return Ok(built);
+        }
+        // One rebuild at a time; whoever waited re-checks before doing the work again.
+        let _guard = self.rebuilding.lock().await;
+        if let Some(built) = self.fresh(version, &generation).await {
+            return Ok(built);
+        }
+        let snapshot = store.load_registry().await?;
+        let reported = load_reported(store).await?;
+        let index = RegistryIndex::new(snapshot.version, snapshot.officials, reported);
+        let analyzer = Arc::new(Analyzer::new(Arc::new(index), self.home));
+        tracing::info!(
+            version = snapshot.version,
+            "registry loaded, matcher rebuilt"
+        );
+        *self.current.write().await = Some(Built {
+            version: snapshot.version,
+            generation,
+            analyzer: analyzer.clone(),
+        });
+        Ok(analyzer)
+    }
+
+    async fn fresh(&self, version: u64, generation: &[u8]) -> Option<Arc<Analyzer>> {
+        let current = self.current.read().await;
+        current
+            .as_ref()
+            .filter(|b| b.version == version && b.generation == generation)
+            .map(|b| b.analyzer.clone())
+    }
+
+    /// Tell every instance that the set of reported numbers changed.
+    pub async fn bump_reported_generation(store: &dyn Store) -> Result<(), StoreError> {
+        let marker = uuid::Uuid::new_v4().to_string();
+        store
+            .put_ephemeral(REPORTED_GENERATION_KEY, marker.as_bytes(), GENERATION_TTL)
+            .await
+    }
+}
+
+async fn load_reported(store: &dyn Store) -> Result<HashSet<E164>, StoreError> {
+    let mut reported = HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.incidents(after.as_deref(), INCIDENT_PAGE).await?;
+        let done = page.len() < INCIDENT_PAGE;
+        after = page.last().map(|i| i.number.clone());
+        reported.extend(
+            page.iter()
+                .filter_map(|i| E164::parse(&i.number, Region::INDIA).ok()),
+        );
+        if done {
+            return Ok(reported);
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! The embedded store (redb), used when `REDIS_URL` is unset.

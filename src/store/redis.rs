@@ -1,1 +1,0 @@
-//! The Redis (and Redis Cluster) store.

@@ -1,0 +1,133 @@
+//! The inbox consumer: takes one job at a time, does it, and only then acknowledges it.
+//!
+//! [`try_execute_task`] is one step, public so tests drain the queue without sleeping.
+//! [`spawn_workers`] runs `ASLI_WORKERS` loops of that step until shutdown; a step in flight
+//! always finishes (bounded by the Graph API timeouts), so shutdown never acknowledges
+//! unfinished work and never abandons a finished one.
+
+mod deliver;
+mod inbound;
+mod job;
+mod outbox;
+mod retry;
+mod status;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::engine::Engine;
+use crate::phone::Region;
+use crate::store::{ClaimedJob, Store, StoreError};
+
+pub use job::{Job, PendingReply};
+pub use outbox::Outbox;
+pub use retry::RetryPolicy;
+
+/// How long a claimed job stays leased before another worker may take it over. Longer than
+/// any single step can take (the Graph API call has a 10 s timeout).
+pub const LEASE: Duration = Duration::from_secs(60);
+/// Dedupe keys and sent-reply markers outlive Meta's 7-day retry window.
+pub const DEDUPE_TTL: Duration = Duration::from_secs(8 * 24 * 3600);
+
+/// Everything a worker step needs.
+pub struct WorkerContext {
+    /// The store holding the queue and all state.
+    pub store: Arc<dyn Store>,
+    /// The current verification engine.
+    pub engine: Arc<Engine>,
+    /// Where replies go.
+    pub outbox: Outbox,
+    /// Backoff and attempt budget for replies.
+    pub retry: RetryPolicy,
+    /// The deployment's country.
+    pub home_region: Region,
+    /// How long a text without a number waits for its number.
+    pub conversation_window: Duration,
+}
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionOutcome {
+    /// A job was taken and finished (done, rescheduled or dead-lettered).
+    TaskCompleted,
+    /// Nothing to do within the wait.
+    EmptyQueue,
+}
+
+/// Take one job (waiting up to `wait` for one) and carry it to an end: acknowledged,
+/// rescheduled or dead-lettered. A store error leaves the job leased; it comes back after
+/// [`LEASE`].
+pub async fn try_execute_task(
+    ctx: &WorkerContext,
+    consumer: &str,
+    wait: Duration,
+) -> Result<ExecutionOutcome, StoreError> {
+    let Some(claimed) = ctx.store.claim(consumer, LEASE, wait).await? else {
+        return Ok(ExecutionOutcome::EmptyQueue);
+    };
+    metrics::counter!("asli_jobs_claimed_total").increment(1);
+    if claimed.deliveries > 1 {
+        tracing::warn!(
+            deliveries = claimed.deliveries,
+            "job redelivered after a lapsed lease"
+        );
+    }
+    match Job::decode(&claimed.payload) {
+        Ok(Job::Inbound { message }) => inbound::handle(ctx, &claimed, message).await?,
+        Ok(Job::Status { status }) => status::handle(ctx, &claimed, status).await?,
+        Ok(Job::Reply(reply)) => deliver::deliver(ctx, &claimed, reply).await?,
+        Err(e) => {
+            tracing::error!(error = %e, "undecodable job dead-lettered");
+            ctx.store
+                .dead_letter(&claimed, &claimed.payload, &format!("undecodable job: {e}"))
+                .await?;
+        }
+    }
+    Ok(ExecutionOutcome::TaskCompleted)
+}
+
+/// Acknowledge a finished job.
+async fn ack(ctx: &WorkerContext, job: &ClaimedJob) -> Result<(), StoreError> {
+    ctx.store.ack(job).await?;
+    metrics::counter!("asli_jobs_done_total").increment(1);
+    Ok(())
+}
+
+/// Run `count` worker loops until `shutdown` is cancelled. Each loop finishes its step in
+/// flight before it stops. The handles end when their loop has stopped.
+pub fn spawn_workers(
+    ctx: Arc<WorkerContext>,
+    count: usize,
+    shutdown: CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let instance = uuid::Uuid::new_v4().simple().to_string();
+    (0..count)
+        .map(|n| {
+            let ctx = ctx.clone();
+            let shutdown = shutdown.clone();
+            let consumer = format!("{}-{n}", &instance[..12]);
+            tokio::spawn(async move { worker_loop(ctx, consumer, shutdown).await })
+        })
+        .collect()
+}
+
+async fn worker_loop(ctx: Arc<WorkerContext>, consumer: String, shutdown: CancellationToken) {
+    let mut failures: u32 = 0;
+    while !shutdown.is_cancelled() {
+        match try_execute_task(&ctx, &consumer, Duration::from_millis(500)).await {
+            Ok(_) => failures = 0,
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let pause = Duration::from_millis(200 * u64::from(failures.min(25)));
+                tracing::warn!(error = %e, ?pause, "worker step failed; pausing");
+                tokio::select! {
+                    _ = shutdown.cancelled() => {}
+                    _ = tokio::time::sleep(pause) => {}
+                }
+            }
+        }
+    }
+    tracing::debug!(consumer, "worker stopped");
+}

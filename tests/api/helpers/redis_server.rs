@@ -1,0 +1,202 @@
+//! A private `redis-server` per test: its own temp dir, a unix socket inside it (no port
+//! races), no persistence, killed on drop. The server log goes into the panic message when it
+//! fails to start, so a broken environment explains itself.
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a server may take to answer its first PING.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running (or deliberately stopped) private Redis server.
+pub struct RedisServer {
+    dir: tempfile::TempDir,
+    socket: PathBuf,
+    child: Option<Child>,
+    /// TCP port of a one-node cluster; `None` for a plain server.
+    cluster_port: Option<u16>,
+}
+
+impl RedisServer {
+    /// Start a fresh server and wait until it answers PING. Panics (with the server log) when
+    /// it does not come up.
+    pub fn start() -> RedisServer {
+        let dir = tempfile::Builder::new()
+            .prefix("asli-redis-")
+            .tempdir()
+            .expect("create a temp dir for redis-server");
+        RedisServer::start_in(dir, None)
+    }
+
+    /// Start a one-node Redis Cluster owning every slot, on a free TCP port of 127.0.0.1
+    /// (cluster clients need TCP), and wait until the cluster state is ok.
+    pub fn start_cluster() -> RedisServer {
+        let dir = tempfile::Builder::new()
+            .prefix("asli-redis-cluster-")
+            .tempdir()
+            .expect("create a temp dir for redis-server");
+        RedisServer::start_in(dir, Some(free_cluster_port()))
+    }
+
+    fn start_in(dir: tempfile::TempDir, cluster_port: Option<u16>) -> RedisServer {
+        let socket = dir.path().join("redis.sock");
+        let mut server = RedisServer {
+            dir,
+            socket,
+            child: None,
+            cluster_port,
+        };
+        server.spawn();
+        server
+    }
+
+    /// The URL a store connects with: `redis+unix:///.../redis.sock`, or
+    /// `redis+cluster://127.0.0.1:<port>` for a cluster.
+    pub fn url(&self) -> String {
+        match self.cluster_port {
+            Some(port) => format!("redis+cluster://127.0.0.1:{port}"),
+            None => format!("redis+unix://{}", self.socket.display()),
+        }
+    }
+
+    /// Kill the server (as a crash would) and wait for it to exit. Data is lost: the server
+    /// keeps nothing on disk.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_file(&self.socket);
+    }
+
+    /// Stop the server if it runs, then start a new one on the same socket.
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("redis.log")
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .expect("open the redis-server log");
+        let mut command = Command::new("redis-server");
+        match self.cluster_port {
+            Some(port) => command
+                .arg("--port")
+                .arg(port.to_string())
+                .arg("--bind")
+                .arg("127.0.0.1")
+                .arg("--cluster-enabled")
+                .arg("yes")
+                .arg("--cluster-config-file")
+                .arg(self.dir.path().join("nodes.conf")),
+            None => command.arg("--port").arg("0"),
+        };
+        let child = command
+            .arg("--unixsocket")
+            .arg(&self.socket)
+            .arg("--unixsocketperm")
+            .arg("700")
+            .arg("--save")
+            .arg("")
+            .arg("--appendonly")
+            .arg("no")
+            .arg("--dir")
+            .arg(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("clone the log handle"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run redis-server (is it installed?): {e}"));
+        self.child = Some(child);
+        self.wait_until_ready();
+        if self.cluster_port.is_some() {
+            self.take_every_slot();
+        }
+    }
+
+    /// Make this node own all 16384 slots and wait for `cluster_state:ok`.
+    fn take_every_slot(&mut self) {
+        let url = format!("redis+unix://{}", self.socket.display());
+        let client = redis::Client::open(url).expect("socket URL");
+        let mut conn = client.get_connection().expect("connect over the socket");
+        // Fails harmlessly when the slots are already ours (a restart reads nodes.conf).
+        let _: redis::RedisResult<()> = redis::cmd("CLUSTER")
+            .arg("ADDSLOTSRANGE")
+            .arg(0)
+            .arg(16383)
+            .query(&mut conn);
+        let started = Instant::now();
+        loop {
+            let info: String = redis::cmd("CLUSTER")
+                .arg("INFO")
+                .query(&mut conn)
+                .expect("CLUSTER INFO");
+            if info.contains("cluster_state:ok") {
+                return;
+            }
+            if started.elapsed() > START_TIMEOUT {
+                panic!("the one-node cluster never became ready:\n{info}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn wait_until_ready(&mut self) {
+        let started = Instant::now();
+        loop {
+            if ping(&self.socket) {
+                return;
+            }
+            let exited = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten());
+            if exited.is_some() || started.elapsed() > START_TIMEOUT {
+                let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+                self.stop();
+                panic!("redis-server did not start (exit: {exited:?}); its log:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Whether a server answers PING on `socket`.
+fn ping(socket: &Path) -> bool {
+    let Ok(mut stream) = UnixStream::connect(socket) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+    if stream.write_all(b"PING\r\n").is_err() {
+        return false;
+    }
+    let mut reply = [0u8; 7];
+    stream.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n"
+}
+
+/// A TCP port that is free now, with its cluster bus port (+10000) in range.
+fn free_cluster_port() -> u16 {
+    loop {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = listener.local_addr().expect("local address").port();
+        if port <= 55_535 {
+            return port;
+        }
+    }
+}
