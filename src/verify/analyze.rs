@@ -1,6 +1,7 @@
 //! [`Analyzer`]: numbers + claims + signals → one verdict, reasons and a reply.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
@@ -8,8 +9,8 @@ use super::claims::{ClaimMatcher, ClaimSource, Hit, MAX_CANDIDATES};
 use super::normalize::has_devanagari;
 use super::signals::{self, Signal, SignalCode};
 use super::{
-    Analysis, Claim, Input, Language, MAX_PENDING_CHARS, NumberFinding, NumberState, OfficialRef,
-    Pending, Verdict, numbers, reply,
+    Analysis, Claim, DEFAULT_WINDOW, Input, Language, MAX_PENDING_CHARS, NumberFinding,
+    NumberState, OfficialRef, Pending, Verdict, numbers, reply,
 };
 use crate::phone::{E164, Region};
 use crate::registry::{NumberStatus, Official, RegistryIndex};
@@ -20,6 +21,7 @@ pub struct Analyzer {
     index: Arc<RegistryIndex>,
     home: Region,
     matcher: ClaimMatcher,
+    window: Duration,
 }
 
 impl Analyzer {
@@ -31,7 +33,15 @@ impl Analyzer {
             index,
             home,
             matcher,
+            window: DEFAULT_WINDOW,
         }
+    }
+
+    /// The same analyzer with the conversation window the deployment configured (the
+    /// `no_number` reply tells the staff member how many minutes they have).
+    pub fn with_window(mut self, window: Duration) -> Analyzer {
+        self.window = window;
+        self
     }
 
     /// The registry version this analyzer was built from: rebuild when the store's moves on.
@@ -136,7 +146,8 @@ impl Analyzer {
             language,
             at: now,
         });
-        let reply = reply::render_verdict(verdict, &numbers, &claimed, &signals, language);
+        let reply =
+            reply::render_verdict(verdict, &numbers, &claimed, &signals, language, self.window);
         Analysis {
             verdict,
             numbers,
