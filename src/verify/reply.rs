@@ -7,13 +7,14 @@
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::langid;
 
 use super::claims::MAX_CANDIDATES;
-use super::{Claim, DEFAULT_WINDOW, Language, NumberFinding, Signal, Verdict};
+use super::{Claim, Language, NumberFinding, Signal, Verdict};
 
 /// The English texts.
 pub const EN_FTL: &str = include_str!("../../locales/en.ftl");
@@ -116,6 +117,7 @@ pub(crate) fn render_verdict(
     claimed: &[Claim],
     signals: &[Signal],
     language: Language,
+    window: Duration,
 ) -> String {
     let mut lines: Vec<String> = vec![text(
         language,
@@ -203,7 +205,7 @@ pub(crate) fn render_verdict(
             "ask-number",
             Some(&args(&[(
                 "minutes",
-                (DEFAULT_WINDOW.as_secs() / 60).to_string().into(),
+                (window.as_secs() / 60).max(1).to_string().into(),
             )])),
         ),
     };

@@ -176,3 +176,19 @@ fn a_flood_of_numbers_and_names_stays_within_whatsapps_limit() {
         assert!(a.reply.chars().count() < 2_000, "{}", a.reply);
     }
 }
+
+#[test]
+fn the_need_number_reply_names_the_configured_window() {
+    let analyzer = super::super::Analyzer::new(
+        std::sync::Arc::new(super::registry()),
+        crate::phone::Region::INDIA,
+    )
+    .with_window(std::time::Duration::from_secs(5 * 60));
+    let a = analyzer.analyze(&Input::text("send apple gift cards"), NOW);
+    assert!(a.reply.contains("within 5 minutes"), "{}", a.reply);
+    assert!(
+        text("send apple gift cards")
+            .reply
+            .contains("within 10 minutes")
+    );
+}
