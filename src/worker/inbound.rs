@@ -41,9 +41,11 @@ pub(super) async fn handle(
     let Some((text, verdict, language)) = composed else {
         return ack(ctx, claimed).await;
     };
-    ctx.outbox
-        .mark_read_typing(&message.phone_number_id, &message.id)
-        .await;
+    if ctx.credentials.broken_reason().is_none() {
+        ctx.outbox
+            .mark_read_typing(&message.phone_number_id, &message.id)
+            .await;
+    }
     let reply = PendingReply {
         inbound_id: message.id.clone(),
         phone_number_id: message.phone_number_id.clone(),
