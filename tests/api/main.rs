@@ -3,6 +3,7 @@
 //! embedded store directory, and a fake Graph API (wiremock).
 
 mod delivery;
+mod delivery_shutdown;
 mod helpers;
 mod store;
 mod webhook;

@@ -162,3 +162,21 @@ pub async fn start_graph_with(responder: impl Respond + 'static) -> MockServer {
         .await;
     server
 }
+
+/// Accepts every send after `delay` (typing indicators and read receipts at once), so that
+/// sends are in flight long enough for a test to stop or kill the process meanwhile.
+pub struct SlowAccept(pub std::time::Duration);
+
+impl Respond for SlowAccept {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        if body.get("status").is_some() {
+            return ResponseTemplate::new(200).set_body_json(json!({"success": true}));
+        }
+        accepted(
+            &body,
+            &format!("wamid.OUT{}", uuid::Uuid::new_v4().simple()),
+        )
+        .set_delay(self.0)
+    }
+}
