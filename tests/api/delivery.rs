@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use asli::config::{SenderLimit, TemplateRef};
-use asli::worker::delivery_history;
+use asli::worker::{RetryPolicy, delivery_history};
 use serde_json::{Value, json};
 
 use crate::helpers::graph::{FailFor, Scripted, meta_error, sent_replies, start_graph_with};
@@ -53,9 +53,18 @@ async fn app_with(
     responder: impl wiremock::Respond + 'static,
     tweak: impl FnOnce(&mut asli::config::Settings),
 ) -> (TestApp, StoreHandle) {
+    app_retrying(kind, responder, fast_retry(), tweak).await
+}
+
+async fn app_retrying(
+    kind: StoreKind,
+    responder: impl wiremock::Respond + 'static,
+    retry: RetryPolicy,
+    tweak: impl FnOnce(&mut asli::config::Settings),
+) -> (TestApp, StoreHandle) {
     let state = StoreHandle::new(kind);
     let graph = start_graph_with(responder).await;
-    let app = spawn_app_tweaked(&state, graph, fast_retry(), |s| {
+    let app = spawn_app_tweaked(&state, graph, retry, |s| {
         s.templates.en = TemplateRef::parse("asli_verdict_alert:en");
         s.templates.hi = TemplateRef::parse("asli_verdict_alert:hi");
         tweak(s);
@@ -127,7 +136,13 @@ async fn a_reply_failing_twice_with_500_is_sent_once_on_the_third_try(kind: Stor
 }
 
 async fn a_throughput_limit_delays_the_reply_but_delivers_it(kind: StoreKind) {
-    let (app, _state) = app_with(kind, Scripted::new(vec![meta_error(429, 130429)]), |_| {}).await;
+    // A backoff long enough (≥ 0.8 s) that a busy machine cannot retry within one drain.
+    let retry = RetryPolicy {
+        base: Duration::from_secs(1),
+        ..fast_retry()
+    };
+    let script = Scripted::new(vec![meta_error(429, 130429)]);
+    let (app, _state) = app_retrying(kind, script, retry, |_| {}).await;
     let id = wamid(110);
     app.post_webhook(&forwarded_text(&id, REGISTERED)).await;
     app.drain().await;

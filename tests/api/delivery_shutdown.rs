@@ -162,18 +162,25 @@ impl Served {
             .envs(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        let child = command.spawn().expect("asli starts");
         let address = format!("http://127.0.0.1:{port}");
+        // Owned by `Served` at once, so that its Drop reaps the child on every path.
+        let mut served = Served {
+            child: command.spawn().expect("asli starts"),
+            address,
+            _cwd: cwd,
+        };
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(r) = client.get(format!("{address}/readyz")).send().await
+            if let Ok(r) = client
+                .get(format!("{}/readyz", served.address))
+                .send()
+                .await
                 && r.status() == 200
             {
-                return Served {
-                    child,
-                    address,
-                    _cwd: cwd,
-                };
+                return served;
+            }
+            if let Ok(Some(status)) = served.child.try_wait() {
+                panic!("asli serve exited at start: {status:?}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
