@@ -213,5 +213,28 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Where the time of one analysis goes: the parts that do not depend on the registry.
+fn parts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parts");
+    group.bench_function("phone_parse", |b| {
+        b.iter(|| E164::parse(black_box("+94 71 234 5678"), Region::INDIA))
+    });
+    group.bench_function("numbers_in_text", |b| {
+        b.iter(|| asli::verify::numbers::in_text(black_box(TYPICAL), Region::INDIA))
+    });
+    group.bench_function("signals_find", |b| {
+        b.iter(|| asli::verify::signals::find(black_box(TYPICAL)))
+    });
+    group.bench_function("render_notice", |b| {
+        b.iter(|| {
+            asli::verify::render_notice(
+                black_box(asli::verify::Notice::Help),
+                asli::verify::Language::En,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parts, bench);
 criterion_main!(benches);

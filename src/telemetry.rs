@@ -31,10 +31,11 @@ pub fn init(format: LogFormat) {
 }
 
 static PHONE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
-    // `+` optional, then 8 or more digits possibly broken by single spaces or dashes. The
-    // wamid (base64 with letters) and timestamps of 10 digits are masked too when they are
-    // pure digits of that length: a little lost detail beats a leaked number.
-    Regex::new(r"\+?\d(?:[ \-]?\d){7,}").expect("static regex")
+    // Either `+` and 8 or more digits, possibly broken by single spaces or dashes (a written
+    // international number), or a bare run of 10 or more digits (a WhatsApp id, a national
+    // number). Dates (`2026-11-28`) and short counts stay readable; a 10-digit unix time is
+    // masked too: a little lost detail beats a leaked number.
+    Regex::new(r"\+\d(?:[ \-]?\d){7,}|\d{10,}").expect("static regex")
 });
 
 /// Mask every phone-number-like run of digits in `line`.
@@ -110,8 +111,15 @@ mod tests {
     }
 
     #[test]
-    fn short_numbers_and_words_are_left_alone() {
-        let line = "status=200 latency_ms=12 count=1930 id=wamid.HBgLMTY1";
+    fn short_numbers_dates_and_words_are_left_alone() {
+        let line =
+            "2026-11-28T21:31:02.819688Z status=200 latency_ms=12 count=1930 id=wamid.HBgLMTY1";
         assert_eq!(mask_numbers_in(line), line);
+    }
+
+    #[test]
+    fn national_numbers_and_wa_ids_are_masked() {
+        let masked = mask_numbers_in("to=7000000001 from=919876543210");
+        assert_eq!(masked, "to=70•••••0001 from=91•••••3210");
     }
 }

@@ -53,7 +53,7 @@ impl Analyzer {
         };
 
         let found = numbers::extract(&text, input.cards, self.home);
-        let mut signals = signals::find(&text);
+        let mut signals = signals::find_all(&text);
         let mut numbers: Vec<NumberFinding> = Vec::with_capacity(found.len());
         let mut statuses = Vec::with_capacity(found.len());
         for f in found {

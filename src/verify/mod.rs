@@ -130,7 +130,8 @@ pub struct Input<'a> {
     pub text: &'a str,
     /// Shared contact cards.
     pub cards: &'a [ContactCard],
-    /// Whether WhatsApp marked the message as forwarded.
+    /// Whether WhatsApp marked the message as forwarded. Informational: a forwarded chat never
+    /// carries its sender's number, which the verdict already handles by asking for it.
     pub forwarded: bool,
     /// The staff member's chosen language, if they chose one.
     pub language: Option<Language>,
@@ -275,4 +276,12 @@ pub struct Analysis {
     pub pending: Option<Pending>,
     /// Short reasons for the verdict (numbers masked), for logs and the admin check.
     pub reasons: Vec<String>,
+}
+
+impl Analysis {
+    /// Whether the message held nothing to check at all ("hi", "ok"): no number, no signal, no
+    /// official named. The worker answers those with [`Notice::Help`] instead of the verdict.
+    pub fn nothing_to_check(&self) -> bool {
+        self.verdict == Verdict::NoNumber && self.signals.is_empty() && self.claimed.is_empty()
+    }
 }

@@ -37,18 +37,21 @@ const HONORIFICS: &[&str] = &[
 /// Light normalisation that keeps the text readable (snippets are cut from it): NFC, no nukta,
 /// chandrabindu as anusvara, no zero-width joiners, one kind of apostrophe.
 pub(crate) fn light(text: &str) -> String {
-    text.nfc()
-        .filter_map(|c| match c {
-            '\u{093C}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => None,
-            '\u{0901}' => Some('\u{0902}'),
-            '\u{2019}' | '\u{2018}' | '`' => Some('\''),
-            other => Some(other),
-        })
-        .collect::<String>()
-        // Precomposed nukta letters (क़ ख़ ग़ ज़ ड़ ढ़ फ़ य़) survive NFC; map them to their base.
-        .chars()
-        .map(strip_precomposed_nukta)
-        .collect()
+    // Most messages are plain ASCII or already NFC: skip the normaliser's work for them.
+    if text.is_ascii() {
+        return text.replace('`', "'");
+    }
+    let keep = |c: char| match c {
+        '\u{093C}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' => None,
+        '\u{0901}' => Some('\u{0902}'),
+        '\u{2019}' | '\u{2018}' | '`' => Some('\''),
+        other => Some(strip_precomposed_nukta(other)),
+    };
+    if unicode_normalization::is_nfc(text) {
+        text.chars().filter_map(keep).collect()
+    } else {
+        text.nfc().filter_map(keep).collect()
+    }
 }
 
 fn strip_precomposed_nukta(c: char) -> char {
@@ -68,18 +71,17 @@ fn strip_precomposed_nukta(c: char) -> char {
 /// Matching form: [`light`], lowercase, every run of punctuation or space as one space, honorifics
 /// dropped, with a space at both ends so that every word is bounded by spaces.
 pub(crate) fn for_matching(text: &str) -> String {
-    let light = light(text);
-    let mut out = String::with_capacity(light.len() + 2);
+    let lower = light(text).to_lowercase();
+    let mut out = String::with_capacity(lower.len() + 2);
     out.push(' ');
-    for word in light
+    for word in lower
         .split(|c: char| !(c.is_alphanumeric() || is_devanagari_mark(c)))
         .filter(|w| !w.is_empty())
     {
-        let lower = word.to_lowercase();
-        if HONORIFICS.contains(&lower.as_str()) {
+        if HONORIFICS.contains(&word) {
             continue;
         }
-        out.push_str(&lower);
+        out.push_str(word);
         out.push(' ');
     }
     out

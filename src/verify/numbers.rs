@@ -116,11 +116,14 @@ pub fn extract(text: &str, cards: &[ContactCard], home: Region) -> Vec<Found> {
                 .wa_id
                 .as_deref()
                 .and_then(|w| E164::from_wa_id(w.trim()).ok());
+            // A card's phone is free text ("+94 71 234 5678 (WhatsApp)"): read it whole, else
+            // look for a number inside it.
             let parsed = from_wa_id.or_else(|| {
-                phone
-                    .phone
-                    .as_deref()
-                    .and_then(|p| E164::parse(p, home).ok())
+                phone.phone.as_deref().and_then(|p| {
+                    E164::parse(p, home)
+                        .ok()
+                        .or_else(|| in_text(p, home).into_iter().next().map(|f| f.number))
+                })
             });
             if let Some(number) = parsed {
                 let written = phone.phone.clone().unwrap_or_else(|| number.masked());

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
 use super::normalize::light;
@@ -137,6 +137,12 @@ static RULES: LazyLock<Vec<(SignalCode, Regex)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// All rules in one set: one pass over the text says which rules need a closer look.
+static RULE_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(rules_source().into_iter().map(|(_, src)| light(&src)))
+        .expect("signal rules are valid regexes")
+});
+
 /// Asking words that make an OTP mention a request.
 static OTP_ASK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&light(
@@ -156,9 +162,18 @@ static OTP_WARNING: LazyLock<Regex> = LazyLock::new(|| {
 /// Every signal in `text` (at most one per code, the first match), urgency only next to another
 /// signal (a real officer may well want a file "urgently").
 pub fn find(text: &str) -> Vec<Signal> {
+    let mut out = find_all(text);
+    demote_lone_urgency(&mut out);
+    out
+}
+
+/// Every signal in `text`, a lone urgency included: the analysis decides about it once the
+/// numbers are known.
+pub(crate) fn find_all(text: &str) -> Vec<Signal> {
     let text = light(text);
     let mut out: Vec<Signal> = Vec::new();
-    for (code, re) in RULES.iter() {
+    let matched = RULE_SET.matches(&text);
+    for (code, re) in matched.iter().map(|i| &RULES[i]) {
         let hit = re.find_iter(&text).find(|m| match code {
             SignalCode::OtpRequest => is_otp_request(&text, m.start(), m.end()),
             SignalCode::Link => !is_government_link(m.as_str()),
@@ -171,14 +186,11 @@ pub fn find(text: &str) -> Vec<Signal> {
             });
         }
     }
-    if out.iter().all(|s| s.code == SignalCode::Urgency) {
-        out.clear();
-    }
     out
 }
 
-/// Drop a lone urgency signal once the rest of the analysis is known (a foreign number, say,
-/// makes urgency worth reporting again); callers merge their own signals first.
+/// Drop a lone urgency signal (a real officer may want a file "urgently"); next to any other
+/// signal, a foreign number included, urgency is worth reporting.
 pub fn demote_lone_urgency(signals: &mut Vec<Signal>) {
     if signals.iter().all(|s| s.code == SignalCode::Urgency) {
         signals.clear();

@@ -201,6 +201,10 @@ mod embedded_store {
             .expect("claim")
             .expect("the in-flight job is claimable again after a restart");
         assert_eq!(job.payload, b"msg:1");
+        assert_eq!(
+            job.deliveries, 2,
+            "the delivery before the restart still counts"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,8 +4,8 @@
 //! Every write is one redb transaction with the default (immediate) durability, committed
 //! before the method returns, so whatever a method accepted survives `kill -9`. redb is
 //! synchronous: each call runs on tokio's blocking pool. Leases live in memory: after a
-//! restart nothing holds a job, so unacked jobs are claimable again at once (their delivery
-//! count starts again at 1). Layout: `queue.rs` the inbox, `state.rs` ephemeral values,
+//! restart nothing holds a job, so unacked jobs are claimable again at once; their delivery
+//! counts are stored and keep counting. Layout: `queue.rs` the inbox, `state.rs` ephemeral values,
 //! counters, registry and incidents.
 
 mod queue;
@@ -31,6 +31,8 @@ const DEDUPE: TableDefinition<&str, u64> = TableDefinition::new("dedupe");
 const EXPIRY: TableDefinition<(u64, &str), ()> = TableDefinition::new("expiry");
 /// Queue sequence number → payload; ready and in-flight jobs alike (leases are in memory).
 const QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("queue");
+/// Sequence number → how often the job was handed out; survives restarts like the job.
+const DELIVERIES: TableDefinition<u64, u32> = TableDefinition::new("deliveries");
 /// (due unix ms, sequence number) → payload.
 const DELAYED: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("delayed");
 /// Sequence number → dead letter as JSON.
@@ -61,7 +63,6 @@ const PURGE_BATCH: usize = 64;
 #[derive(Debug, Clone, Copy)]
 struct Lease {
     until: std::time::Instant,
-    deliveries: u32,
 }
 
 struct Inner {
@@ -138,6 +139,7 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(EXPIRY).map_err(db_error)?;
     txn.open_table(QUEUE).map_err(db_error)?;
     txn.open_table(DELAYED).map_err(db_error)?;
+    txn.open_table(DELIVERIES).map_err(db_error)?;
     txn.open_table(DEAD).map_err(db_error)?;
     txn.open_table(EPHEMERAL).map_err(db_error)?;
     txn.open_table(COUNTERS).map_err(db_error)?;

@@ -5,9 +5,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
+use redb::WriteTransaction;
+
 use super::{
-    DEAD, DEDUPE, DELAYED, EmbeddedStore, Inner, Lease, NEXT_SEQ, QUEUE, corrupt, db_error,
-    expiry_ms, index_expiry, next_number, now_ms, purge_expired, unix_ms,
+    DEAD, DEDUPE, DELAYED, DELIVERIES, EmbeddedStore, Inner, Lease, NEXT_SEQ, QUEUE, corrupt,
+    db_error, expiry_ms, index_expiry, next_number, now_ms, purge_expired, unix_ms,
 };
 use crate::store::{ClaimedJob, DeadLetter, NewJob, QueueStats, StoreError};
 
@@ -139,6 +141,8 @@ impl EmbeddedStore {
                 if let Some(seq) = seq {
                     let mut queue = txn.open_table(QUEUE).map_err(db_error)?;
                     queue.remove(seq).map_err(db_error)?;
+                    let mut counts = txn.open_table(DELIVERIES).map_err(db_error)?;
+                    counts.remove(seq).map_err(db_error)?;
                 }
                 let id = match then {
                     Then::Forget => String::new(),
@@ -257,68 +261,62 @@ impl EmbeddedStore {
     }
 }
 
-/// One claim attempt: promote due delayed jobs, then lease the oldest unleased job, else the
-/// oldest one whose lease ran out.
+/// One claim attempt, in one write transaction (so it sees every committed ack): promote due
+/// delayed jobs, then lease the oldest unleased job, else the oldest one whose lease ran out.
+/// The delivery count is stored durably, so it keeps counting across crashes (a job that
+/// crashes the process is not retried forever).
 fn try_claim(inner: &Inner, lease: Duration) -> Result<Option<ClaimedJob>, StoreError> {
-    promote_due(inner, now_ms())?;
-    // Lock before the read transaction begins: see `Inner::leases`.
+    // Lock before the transaction begins: see `Inner::leases`.
     let mut leases = inner.leases();
-    let txn = inner.db.begin_read().map_err(db_error)?;
-    let queue = txn.open_table(QUEUE).map_err(db_error)?;
+    let txn = inner.db.begin_write().map_err(db_error)?;
+    let promoted = promote_due(&txn, now_ms())?;
     let now = Instant::now();
-    let mut stale: Option<(u64, Vec<u8>, u32)> = None;
-    for entry in queue.iter().map_err(db_error)? {
-        let (seq, payload) = entry.map_err(db_error)?;
-        let seq = seq.value();
-        match leases.get(&seq) {
-            None => {
-                leases.insert(
-                    seq,
-                    Lease {
-                        until: now + lease,
-                        deliveries: 1,
-                    },
-                );
-                return Ok(Some(ClaimedJob {
-                    id: seq.to_string(),
-                    payload: payload.value().to_vec(),
-                    deliveries: 1,
-                }));
+    let picked = {
+        let queue = txn.open_table(QUEUE).map_err(db_error)?;
+        let mut stale: Option<(u64, Vec<u8>)> = None;
+        let mut fresh: Option<(u64, Vec<u8>)> = None;
+        for entry in queue.iter().map_err(db_error)? {
+            let (seq, payload) = entry.map_err(db_error)?;
+            let seq = seq.value();
+            match leases.get(&seq) {
+                None => {
+                    fresh = Some((seq, payload.value().to_vec()));
+                    break;
+                }
+                Some(held) if stale.is_none() && held.until <= now => {
+                    stale = Some((seq, payload.value().to_vec()));
+                }
+                Some(_) => {}
             }
-            Some(held) if stale.is_none() && held.until <= now => {
-                stale = Some((seq, payload.value().to_vec(), held.deliveries));
-            }
-            Some(_) => {}
         }
-    }
-    Ok(stale.map(|(seq, payload, deliveries)| {
-        let deliveries = deliveries.saturating_add(1);
-        leases.insert(
-            seq,
-            Lease {
-                until: now + lease,
-                deliveries,
-            },
-        );
-        ClaimedJob {
-            id: seq.to_string(),
-            payload,
-            deliveries,
+        fresh.or(stale)
+    };
+    let Some((seq, payload)) = picked else {
+        if promoted {
+            txn.commit().map_err(db_error)?;
+        } else {
+            txn.abort().map_err(db_error)?;
         }
+        return Ok(None);
+    };
+    let deliveries = {
+        let mut counts = txn.open_table(DELIVERIES).map_err(db_error)?;
+        let before = counts.get(seq).map_err(db_error)?.map_or(0, |g| g.value());
+        let deliveries = before.saturating_add(1);
+        counts.insert(seq, deliveries).map_err(db_error)?;
+        deliveries
+    };
+    txn.commit().map_err(db_error)?;
+    leases.insert(seq, Lease { until: now + lease });
+    Ok(Some(ClaimedJob {
+        id: seq.to_string(),
+        payload,
+        deliveries,
     }))
 }
 
-/// Move delayed jobs due by `now` to the end of the queue (a write only when some are due).
-fn promote_due(inner: &Inner, now: u64) -> Result<(), StoreError> {
-    {
-        let txn = inner.db.begin_read().map_err(db_error)?;
-        let delayed = txn.open_table(DELAYED).map_err(db_error)?;
-        let first_due = delayed.first().map_err(db_error)?.map(|(k, _)| k.value().0);
-        if first_due.is_none_or(|at| at > now) {
-            return Ok(());
-        }
-    }
-    let txn = inner.db.begin_write().map_err(db_error)?;
+/// Move delayed jobs due by `now` to the end of the queue. Returns whether any moved.
+fn promote_due(txn: &WriteTransaction, now: u64) -> Result<bool, StoreError> {
     let due: Vec<((u64, u64), Vec<u8>)> = {
         let delayed = txn.open_table(DELAYED).map_err(db_error)?;
         delayed
@@ -330,13 +328,14 @@ fn promote_due(inner: &Inner, now: u64) -> Result<(), StoreError> {
             })
             .collect::<Result<_, StoreError>>()?
     };
+    let promoted = !due.is_empty();
     for (key, payload) in due {
         let mut delayed = txn.open_table(DELAYED).map_err(db_error)?;
         delayed.remove(key).map_err(db_error)?;
         drop(delayed);
-        let seq = next_number(&txn, NEXT_SEQ)?;
+        let seq = next_number(txn, NEXT_SEQ)?;
         let mut queue = txn.open_table(QUEUE).map_err(db_error)?;
         queue.insert(seq, payload.as_slice()).map_err(db_error)?;
     }
-    txn.commit().map_err(db_error)
+    Ok(promoted)
 }

@@ -68,3 +68,17 @@ fn at_most_five_numbers_are_taken() {
     let text = "9876543210 9876543211 9876543212 9876543213 9876543214 9876543215 9876543216";
     assert_eq!(found(text).len(), 5);
 }
+
+#[test]
+fn a_cards_wa_id_wins_and_its_free_form_phone_is_read_when_alone() {
+    use super::super::numbers::extract;
+    use super::card;
+    let both = card("X", Some("+91 70000 00002"), Some("917000000001"));
+    let alone = card("Y", Some("Mobile: +94 71 234 5678 (WhatsApp)"), None);
+    let broken = card("Z", Some("not a number"), Some("abc"));
+    let got: Vec<String> = extract("", &[both, alone, broken], Region::INDIA)
+        .into_iter()
+        .map(|f| f.number.as_str().to_string())
+        .collect();
+    assert_eq!(got, ["+917000000001", "+94712345678"]);
+}

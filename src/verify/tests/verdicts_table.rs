@@ -1,6 +1,6 @@
 //! The verdict table: what the bot answers for typical, tricky and benign messages.
 
-use super::super::{ContactCard, Input, Language, Pending, Verdict};
+use super::super::{ContactCard, Input, Language, Pending, SignalCode, Verdict};
 use super::{ANALYZER, NOW, card};
 
 struct Case {
@@ -386,4 +386,21 @@ fn the_analysis_serialises_as_the_admin_check_contract() {
     assert_eq!(v["signals"][0]["code"], "foreign_number");
     assert_eq!(v["language"], "en");
     assert!(v.get("pending").is_none());
+}
+
+#[test]
+fn urgency_next_to_a_foreign_number_is_reported_but_alone_it_is_not() {
+    let foreign = super::text("urgent +94 71 234 5678");
+    let codes: Vec<_> = foreign.signals.iter().map(|s| s.code).collect();
+    assert_eq!(codes, [SignalCode::Urgency, SignalCode::ForeignNumber]);
+    let alone = super::text("urgent 9876543210");
+    assert!(alone.signals.is_empty());
+}
+
+#[test]
+fn a_greeting_has_nothing_to_check_but_a_scam_text_does() {
+    assert!(super::text("hi").nothing_to_check());
+    assert!(super::text("Good morning sir").nothing_to_check());
+    assert!(!super::text("send apple gift cards").nothing_to_check());
+    assert!(!super::text("9876543210").nothing_to_check());
 }
