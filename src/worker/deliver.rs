@@ -23,14 +23,28 @@ pub(super) fn sent_key(inbound_id: &str) -> String {
     format!("sent:{inbound_id}")
 }
 
+/// Whether the sent-marker still has to be checked before sending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Marker {
+    /// The caller found no marker within this same step (a freshly composed reply).
+    Checked,
+    /// A queued reply: check it.
+    Unchecked,
+}
+
 /// Try to deliver `reply`, which is the payload of (or was composed from) `claimed`.
 pub(super) async fn deliver(
     ctx: &WorkerContext,
     claimed: &ClaimedJob,
     mut reply: PendingReply,
+    checked: Marker,
 ) -> Result<(), StoreError> {
     let marker = sent_key(&reply.inbound_id);
-    if let Some(sent) = ctx.store.get_ephemeral(&marker).await? {
+    let previous = match checked {
+        Marker::Checked => None,
+        Marker::Unchecked => ctx.store.get_ephemeral(&marker).await?,
+    };
+    if let Some(sent) = previous {
         // Sent before a crash, or a duplicate: never send twice. Only a resend of the very
         // send WhatsApp reported failed goes on.
         if reply.resend_of.as_deref().map(str::as_bytes) != Some(sent.as_slice()) {

@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::deliver::{deliver, sent_key};
+use super::deliver::{Marker, deliver, sent_key};
 use super::{PendingReply, WorkerContext, ack};
 use crate::engine::Engine;
 use crate::store::{ClaimedJob, StoreError};
@@ -59,7 +59,7 @@ pub(super) async fn handle(
         via_template: false,
         resend_of: None,
     };
-    deliver(ctx, claimed, reply).await
+    deliver(ctx, claimed, reply, Marker::Checked).await
 }
 
 /// Where a staff member stands against the per-sender limit.

@@ -92,7 +92,9 @@ pub async fn try_execute_task(
     match Job::decode(&claimed.payload) {
         Ok(Job::Inbound { message }) => inbound::handle(ctx, &claimed, message).await?,
         Ok(Job::Status { status }) => status::handle(ctx, &claimed, status).await?,
-        Ok(Job::Reply(reply)) => deliver::deliver(ctx, &claimed, reply).await?,
+        Ok(Job::Reply(reply)) => {
+            deliver::deliver(ctx, &claimed, reply, deliver::Marker::Unchecked).await?
+        }
         Err(e) => {
             tracing::error!(error = %e, "undecodable job dead-lettered");
             ctx.store

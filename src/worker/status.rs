@@ -139,20 +139,35 @@ pub(super) async fn record_accepted(
     wamid: &str,
     reply: &PendingReply,
 ) -> Result<(), StoreError> {
-    // A status may have overtaken us: merge rather than overwrite.
+    let mut stored = empty(wamid);
+    fill_accepted(&mut stored, reply);
+    let bytes = serde_json::to_vec(&stored)
+        .map_err(|e| StoreError::Corrupt(format!("delivery history: {e}")))?;
+    // Usually the first word on this wamid: one round trip. A status that overtook us is
+    // merged rather than overwritten.
+    if store
+        .put_ephemeral_if_absent(&key(wamid), &bytes, HISTORY_TTL)
+        .await?
+    {
+        return Ok(());
+    }
     let mut stored = load(store, wamid).await?.unwrap_or_else(|| empty(wamid));
+    fill_accepted(&mut stored, reply);
+    save(store, &stored).await
+}
+
+fn fill_accepted(stored: &mut Stored, reply: &PendingReply) {
     stored.history.in_reply_to = Some(reply.inbound_id.clone());
     stored.reply = Some(reply.clone());
     stored.reply_until = unix_now() + REPLY_KEPT.as_secs();
     apply(
-        &mut stored,
+        stored,
         DeliveryEvent {
             status: "accepted".into(),
             timestamp: unix_now(),
             error_codes: Vec::new(),
         },
     );
-    save(store, &stored).await
 }
 
 /// Record `status`; on a `failed` one, re-queue or dead-letter the reply. Then acknowledge.
