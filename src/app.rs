@@ -20,6 +20,7 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
 use crate::config::{Settings, StoreConfig};
 use crate::engine::Engine;
 use crate::routes;
+use crate::routes::admin::{AdminState, EngineChecker};
 use crate::store::embedded::EmbeddedStore;
 use crate::store::redis::RedisStore;
 use crate::store::{Store, StoreError};
@@ -146,6 +147,10 @@ impl Application {
             sender_limit: settings.sender_limit,
             credentials: credentials.clone(),
         });
+        let admin = web::Data::new(
+            AdminState::new(store.clone(), &settings)
+                .with_checker(Arc::new(EngineChecker::new(engine.clone(), store.clone()))),
+        );
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             store,
@@ -156,13 +161,13 @@ impl Application {
 
         let public = bind(&settings.bind.to_string())?;
         let port = public.local_addr().map(|a| a.port()).unwrap_or(0);
-        let serve_admin_here = settings.admin_bind.is_none();
-        let mut servers = vec![public_server(public, state.clone(), serve_admin_here)?];
+        let admin_here = settings.admin_bind.is_none().then(|| admin.clone());
+        let mut servers = vec![public_server(public, state.clone(), admin_here)?];
         let mut admin_port = None;
         if let Some(addr) = settings.admin_bind {
             let listener = bind(&addr.to_string())?;
             admin_port = listener.local_addr().ok().map(|a| a.port());
-            servers.push(admin_server(listener, state.clone())?);
+            servers.push(admin_server(listener, state.clone(), admin)?);
         }
 
         let shutdown = CancellationToken::new();
@@ -249,7 +254,7 @@ fn bind(addr: &str) -> Result<TcpListener, StartError> {
 fn public_server(
     listener: TcpListener,
     state: web::Data<AppState>,
-    with_admin: bool,
+    admin: Option<web::Data<AdminState>>,
 ) -> Result<Server, StartError> {
     let addr = listener
         .local_addr()
@@ -265,7 +270,10 @@ fn public_server(
             .route("/metrics", web::get().to(routes::metrics::metrics))
             .route("/webhook", web::get().to(routes::webhook::handshake))
             .route("/webhook", web::post().to(routes::webhook::receive));
-        routes::mount_admin(app, with_admin)
+        match &admin {
+            Some(admin) => app.app_data(admin.clone()).service(routes::admin::scope()),
+            None => app,
+        }
     })
     .listen(listener)
     .map_err(|source| StartError::Bind { addr, source })?
@@ -273,16 +281,21 @@ fn public_server(
     Ok(server)
 }
 
-fn admin_server(listener: TcpListener, state: web::Data<AppState>) -> Result<Server, StartError> {
+fn admin_server(
+    listener: TcpListener,
+    state: web::Data<AppState>,
+    admin: web::Data<AdminState>,
+) -> Result<Server, StartError> {
     let addr = listener
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
     let server = HttpServer::new(move || {
-        let app = App::new()
+        App::new()
             .wrap(TracingLogger::<QuietRootSpan>::new())
-            .app_data(state.clone());
-        routes::mount_admin(app, true)
+            .app_data(state.clone())
+            .app_data(admin.clone())
+            .service(routes::admin::scope())
     })
     .listen(listener)
     .map_err(|source| StartError::Bind { addr, source })?

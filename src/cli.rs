@@ -8,7 +8,6 @@ use asli::config::{Settings, ToolSettings};
 use asli::engine::Engine;
 use asli::registry::RegistryService;
 use asli::telemetry;
-use asli::verify::{CardPhone, ContactCard, Input};
 
 /// `asli serve`.
 pub async fn serve(settings: Settings) -> ExitCode {
@@ -129,31 +128,10 @@ pub async fn check(tools: &ToolSettings, text: &str, phone: Option<&str>, json: 
         Err(e) => return fail(&format!("cannot open the store: {e}")),
     };
     let engine = Engine::new(tools.home_region);
-    let analyzer = match engine.current(store.as_ref()).await {
+    let analysis = match engine.check(store.as_ref(), text, phone).await {
         Ok(a) => a,
         Err(e) => return fail(&format!("cannot load the registry: {e}")),
     };
-    let cards: Vec<ContactCard> = phone
-        .map(|p| ContactCard {
-            name: None,
-            organization: None,
-            title: None,
-            phones: vec![CardPhone {
-                phone: Some(p.to_string()),
-                wa_id: None,
-            }],
-        })
-        .into_iter()
-        .collect();
-    let input = Input {
-        text,
-        cards: &cards,
-        forwarded: true,
-        language: None,
-        staff_organization: None,
-        pending: None,
-    };
-    let analysis = analyzer.analyze(&input, time::OffsetDateTime::now_utc());
     if json {
         match serde_json::to_string_pretty(&analysis) {
             Ok(s) => println!("{s}"),

@@ -73,6 +73,8 @@ pub struct Settings {
     pub store: StoreConfig,
     /// `ASLI_ADMIN_TOKEN`: the bootstrap admin token.
     pub admin_token: SecretString,
+    /// `ASLI_ADMIN_TOKENS`: further named admin tokens, stored hashed.
+    pub admin_tokens: Vec<NamedToken>,
     /// `ASLI_HOME_REGION`: the deployment's country.
     pub home_region: Region,
     /// `ASLI_LOG_FORMAT`: `pretty` (default) or `json`.
@@ -251,6 +253,7 @@ impl Settings {
             dry_run,
             store,
             admin_token: env.required_secret("ASLI_ADMIN_TOKEN")?,
+            admin_tokens: parse_admin_tokens(env.get("ASLI_ADMIN_TOKENS").unwrap_or(""))?,
             home_region,
             log_format,
             workers: env
@@ -326,6 +329,98 @@ fn is_api_version(v: &str) -> bool {
     let ok =
         |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     ok(parts.next()) && ok(parts.next()) && parts.next().is_none()
+}
+
+// ---- named admin tokens (ASLI_ADMIN_TOKENS) ------------------------------------------------
+
+/// What a named admin token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminRole {
+    /// Read and write the registry, retry dead letters.
+    Admin,
+    /// Read only.
+    Viewer,
+}
+
+/// One named admin token: its name (the audit actor), its role, and the SHA-256 of the token.
+/// Only the hash is configured, so the configuration holds no usable secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NamedToken {
+    /// The name written to the audit log.
+    pub name: String,
+    /// What the token may do.
+    pub role: AdminRole,
+    /// SHA-256 of the bearer token.
+    pub sha256: [u8; 32],
+}
+
+impl std::fmt::Debug for NamedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The hash is not a usable secret, but nobody needs it in a log either.
+        f.debug_struct("NamedToken")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parse `name:role:sha256hex,name:role:sha256hex` (`role` is `admin` or `viewer`; get the hash
+/// with `printf %s "$TOKEN" | sha256sum`).
+pub fn parse_admin_tokens(value: &str) -> Result<Vec<NamedToken>, ConfigError> {
+    const VAR: &str = "ASLI_ADMIN_TOKENS";
+    let mut out: Vec<NamedToken> = Vec::new();
+    for (i, item) in value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .enumerate()
+    {
+        let entry = i + 1;
+        let mut parts = item.split(':');
+        let (Some(name), Some(role), Some(hash), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(ConfigError::new(
+                VAR,
+                format!("entry {entry} must look like name:role:sha256hex"),
+            ));
+        };
+        let name = name.trim();
+        let name_ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+        if !name_ok || out.iter().any(|t| t.name == name) {
+            return Err(ConfigError::new(
+                VAR,
+                format!("entry {entry} needs a unique name of letters, digits, . _ -"),
+            ));
+        }
+        let role = match role.trim() {
+            "admin" => AdminRole::Admin,
+            "viewer" => AdminRole::Viewer,
+            _ => {
+                return Err(ConfigError::new(
+                    VAR,
+                    format!("entry {entry} ({name}) has a role other than admin or viewer"),
+                ));
+            }
+        };
+        let mut sha256 = [0u8; 32];
+        hex::decode_to_slice(hash.trim(), &mut sha256).map_err(|_| {
+            ConfigError::new(
+                VAR,
+                format!("entry {entry} ({name}) needs a SHA-256 hash as 64 hex digits"),
+            )
+        })?;
+        out.push(NamedToken {
+            name: name.to_string(),
+            role,
+            sha256,
+        });
+    }
+    Ok(out)
 }
 
 /// Lookups over the variable map, with the error wording in one place.
@@ -540,6 +635,27 @@ mod tests {
         let s = Settings::from_map(&vars).unwrap();
         assert_eq!(s.templates.for_language("hi").unwrap().language, "hi");
         assert_eq!(s.templates.for_language("en").unwrap().language, "en_US");
+    }
+
+    #[test]
+    fn named_admin_tokens_are_read_with_their_roles() {
+        let h = "a".repeat(64);
+        let t = parse_admin_tokens(&format!("ops:admin:{h}, audit-bot:viewer:{h}")).unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[1].name.as_str(), t[1].role),
+            ("audit-bot", AdminRole::Viewer)
+        );
+        assert!(parse_admin_tokens("").unwrap().is_empty());
+        for bad in [
+            format!("ops:root:{h}"),
+            "ops:admin:abc".to_string(),
+            format!("ops:admin:{h},ops:viewer:{h}"),
+            "ops".to_string(),
+        ] {
+            let err = parse_admin_tokens(&bad).unwrap_err();
+            assert_eq!(err.variable, "ASLI_ADMIN_TOKENS", "{bad}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use tokio::sync::{Mutex, RwLock};
 use crate::phone::{E164, Region};
 use crate::registry::RegistryIndex;
 use crate::store::{Store, StoreError};
-use crate::verify::Analyzer;
+use crate::verify::{Analysis, Analyzer, CardPhone, ContactCard, Input};
 
 /// Key of the "reported numbers changed" generation marker.
 pub const REPORTED_GENERATION_KEY: &str = "reported-generation";
@@ -85,6 +85,35 @@ impl Engine {
             .as_ref()
             .filter(|b| b.version == version && b.generation == generation)
             .map(|b| b.analyzer.clone())
+    }
+
+    /// The verdict the bot would give for `text` forwarded with the sender's number `phone`
+    /// (given to the engine as a shared contact card: that is how staff pass "this is who
+    /// wrote to me"). Used by `POST /admin/check` and `asli check`.
+    pub async fn check(
+        &self,
+        store: &dyn Store,
+        text: &str,
+        phone: Option<&str>,
+    ) -> Result<Analysis, StoreError> {
+        let analyzer = self.current(store).await?;
+        let cards: Vec<ContactCard> = phone
+            .map(|p| ContactCard {
+                phones: vec![CardPhone {
+                    phone: Some(p.to_string()),
+                    wa_id: None,
+                }],
+                ..ContactCard::default()
+            })
+            .into_iter()
+            .collect();
+        let input = Input {
+            text,
+            cards: &cards,
+            forwarded: true,
+            ..Input::default()
+        };
+        Ok(analyzer.analyze(&input, time::OffsetDateTime::now_utc()))
     }
 
     /// Tell every instance that the set of reported numbers changed.

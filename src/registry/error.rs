@@ -6,7 +6,7 @@ use super::validate::FieldError;
 use crate::store::StoreError;
 
 /// One problem in one row of an import file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// 1-based data row: the first row after a CSV header (or the first JSON array element)
     /// is row 1.

@@ -6,7 +6,9 @@ use time::OffsetDateTime;
 use crate::phone::E164;
 
 /// A server-assigned, stable official id (`off_` + 20 lowercase hex digits).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(transparent)]
 pub struct OfficialId(String);
 
@@ -39,7 +41,9 @@ impl std::fmt::Display for OfficialId {
 }
 
 /// Whether an official's numbers vouch for them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OfficialStatus {
     /// In office: their numbers answer `genuine`.
@@ -60,9 +64,10 @@ impl OfficialStatus {
 }
 
 /// One registered number of an official, with what kind of number it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PhoneEntry {
     /// The number, E.164.
+    #[schema(value_type = String, example = "+917000000001")]
     pub number: E164,
     /// `official`, `personal`, `office`, `pa`, ... (lowercase, free text).
     #[serde(default = "default_label")]
@@ -74,7 +79,7 @@ fn default_label() -> String {
 }
 
 /// A registered official, exactly as the admin API shows it (contract §4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Official {
     /// Stable id.
     pub id: OfficialId,
@@ -140,7 +145,7 @@ impl Official {
 }
 
 /// One append-only audit record of a registry write.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// Position in the log, assigned by the store (1, 2, 3, ...); 0 before it is stored.
     #[serde(default)]

@@ -29,7 +29,7 @@ pub const MAX_PAGE: usize = 500;
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     /// Case-insensitive text searched in names, aliases, designation (and aliases) and
-    /// organisation.
+    /// organisation; a phone number in any written form finds its official.
     pub q: Option<String>,
     /// Exact organisation (case-insensitive).
     pub organization: Option<String>,
@@ -38,7 +38,7 @@ pub struct ListFilter {
 }
 
 /// One page of officials.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfficialPage {
     /// Officials ordered by id.
     pub items: Vec<Official>,
@@ -58,7 +58,7 @@ pub struct AuditFilter {
 }
 
 /// One page of the audit log.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditPage {
     /// Entries, oldest first.
     pub entries: Vec<AuditEntry>,
@@ -67,7 +67,7 @@ pub struct AuditPage {
 }
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// Whether this was only a rehearsal (nothing written).
     pub dry_run: bool,
@@ -82,13 +82,14 @@ pub struct ImportReport {
 }
 
 /// What the registry says of one number (`GET /admin/lookup/{phone}`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Lookup {
     /// The number, E.164.
     pub number: String,
     /// The number's country (ISO code), when known.
     pub country: Option<String>,
     /// `active`, `revoked`, `reported` or `unknown`.
+    #[schema(value_type = String)]
     pub status: &'static str,
     /// The official it belongs (or belonged) to.
     pub official: Option<Official>,
@@ -201,6 +202,11 @@ impl RegistryService {
         let limit = limit.clamp(1, MAX_PAGE);
         let snap = self.store.load_registry().await?;
         let q = filter.q.as_deref().map(str::to_lowercase);
+        // A query that reads as a phone number also finds the official who has that number.
+        let q_number = filter
+            .q
+            .as_deref()
+            .and_then(|q| E164::parse(q, self.home).ok());
         let org = filter.organization.as_deref().map(str::to_lowercase);
         let mut sorted: Vec<&Official> = snap.officials.iter().collect();
         sorted.sort_by(|a, b| a.id.cmp(&b.id));
@@ -212,7 +218,14 @@ impl RegistryService {
                 org.as_deref()
                     .is_none_or(|g| o.organization.to_lowercase() == g)
             })
-            .filter(|o| q.as_deref().is_none_or(|q| matches_text(o, q)))
+            .filter(|o| {
+                q.as_deref().is_none_or(|q| {
+                    matches_text(o, q)
+                        || q_number
+                            .as_ref()
+                            .is_some_and(|n| o.phones.iter().any(|p| &p.number == n))
+                })
+            })
             .take(limit + 1)
             .cloned()
             .collect();

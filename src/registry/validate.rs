@@ -20,7 +20,7 @@ const MAX_NOTES: usize = 2000;
 const MAX_LIST: usize = 50;
 
 /// A number as an admin writes it: `"+91 70000 00001"` or `{"number": "...", "label": "pa"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum PhoneInput {
     /// Just the number; labelled `official`.
@@ -30,7 +30,7 @@ pub enum PhoneInput {
 }
 
 /// A number with its label, as in `{"number": "+917000000001", "label": "pa"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelledPhone {
     /// The number in any common written form.
@@ -41,7 +41,7 @@ pub struct LabelledPhone {
 }
 
 /// The body of `POST /admin/officials`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOfficial {
     /// Full name (required).
@@ -77,7 +77,7 @@ pub struct NewOfficial {
 
 /// The body of `PATCH /admin/officials/{id}`: only the fields present change.
 /// `valid_from` / `valid_until` set to `null` clear the date.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OfficialPatch {
     /// New name.
@@ -106,9 +106,11 @@ pub struct OfficialPatch {
     pub notes: Option<String>,
     /// New start date; `null` clears it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     pub valid_from: Option<Option<String>>,
     /// New end date; `null` clears it.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     pub valid_until: Option<Option<String>>,
 }
 
@@ -118,7 +120,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 }
 
 /// One problem with one field of the input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{field}: {message}")]
 pub struct FieldError {
     /// The field, as a path: `name`, `phones[1].number`, `valid_until`.

@@ -2,6 +2,7 @@
 //! Each test gets its own private `redis-server` (unix socket in a temp dir) or its own
 //! embedded store directory, and a fake Graph API (wiremock).
 
+mod admin;
 mod delivery;
 mod delivery_shutdown;
 mod helpers;
