@@ -243,7 +243,17 @@ async fn held_replies_go_out_once_the_token_works_again(kind: StoreKind) {
     // The dead letter goes out when an admin retries it.
     let dead = app.store.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
-    assert!(app.store.retry_dead_letter(&dead[0].id).await.unwrap());
+    let retried = app
+        .client
+        .post(format!(
+            "{}/admin/dead-letters/{}/retry",
+            app.address, dead[0].id
+        ))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert!(retried.status().is_success(), "{}", retried.status());
     settle(&app).await;
     let sends = sent_replies(&app.graph).await;
     let delivered: Vec<&str> = sends[2..].iter().map(quoted).collect();
@@ -352,6 +362,24 @@ async fn statuses_out_of_order_never_move_the_delivery_history_back(kind: StoreK
     assert_eq!(history.in_reply_to.as_deref(), Some(id.as_str()));
     let statuses: Vec<&str> = history.events.iter().map(|e| e.status.as_str()).collect();
     assert_eq!(statuses, ["accepted", "read", "sent", "delivered"]);
+    let admin = |path: String| {
+        app.client
+            .get(format!("{}{path}", app.address))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+    };
+    let shown = admin("/admin/deliveries/wamid.OUT-1".into()).await.unwrap();
+    assert_eq!(shown.status(), 200);
+    let shown: Value = shown.json().await.unwrap();
+    assert_eq!(shown["status"], "read");
+    assert_eq!(shown["in_reply_to"], id.as_str());
+    assert_eq!(shown["events"].as_array().unwrap().len(), 4);
+    let unknown = admin("/admin/deliveries/wamid.UNKNOWN".into())
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let anonymous = app.get("/admin/deliveries/wamid.OUT-1").await;
+    assert_eq!(anonymous.status(), 401);
     assert!(
         delivery_history(app.store.as_ref(), "wamid.UNKNOWN")
             .await

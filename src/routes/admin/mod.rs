@@ -20,6 +20,7 @@ pub mod audit;
 pub mod auth;
 pub mod check;
 pub mod dead_letters;
+pub mod deliveries;
 pub mod errors;
 pub mod import_export;
 pub mod incidents;
@@ -103,6 +104,7 @@ pub fn scope() -> Scope {
             "/dead-letters/{id}/retry",
             web::post().to(dead_letters::retry),
         )
+        .route("/deliveries/{wamid}", web::get().to(deliveries::get))
         .default_service(web::to(not_found))
 }
 
