@@ -41,16 +41,20 @@ struct Args {
 }
 
 type Clock = Arc<Mutex<HashMap<String, Instant>>>;
+/// Replies received for a message that had already been answered.
+type Duplicates = Arc<std::sync::atomic::AtomicUsize>;
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let replies: Clock = Arc::default();
+    let duplicates: Duplicates = Arc::default();
     let graph = {
-        let replies = replies.clone();
+        let (replies, duplicates) = (replies.clone(), duplicates.clone());
         HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(replies.clone()))
+                .app_data(web::Data::new(duplicates.clone()))
                 .app_data(web::PayloadConfig::new(1 << 20))
                 .route("/{version}/{phone}/messages", web::post().to(fake_send))
         })
@@ -121,18 +125,28 @@ async fn main() -> std::io::Result<()> {
         &sent,
         &replies,
         *failures.lock().unwrap(),
+        duplicates.load(std::sync::atomic::Ordering::Relaxed),
     );
     Ok(())
 }
 
-async fn fake_send(body: web::Bytes, replies: web::Data<Clock>) -> HttpResponse {
+async fn fake_send(
+    body: web::Bytes,
+    replies: web::Data<Clock>,
+    duplicates: web::Data<Duplicates>,
+) -> HttpResponse {
     let now = Instant::now();
     let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     if value.get("status").is_some() {
         return HttpResponse::Ok().json(serde_json::json!({"success": true}));
     }
     if let Some(id) = value["context"]["message_id"].as_str() {
-        replies.lock().unwrap().entry(id.to_string()).or_insert(now);
+        let mut replies = replies.lock().unwrap();
+        if replies.contains_key(id) {
+            duplicates.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        } else {
+            replies.insert(id.to_string(), now);
+        }
     }
     HttpResponse::Ok().json(serde_json::json!({
         "messaging_product": "whatsapp",
@@ -148,6 +162,7 @@ fn report(
     sent: &Clock,
     replies: &Clock,
     failures: usize,
+    duplicates: usize,
 ) {
     let sent = sent.lock().unwrap();
     let replies = replies.lock().unwrap();
@@ -186,6 +201,7 @@ fn report(
         span
     );
     println!("lost (no reply)    {}", total - latencies.len());
+    println!("duplicate replies  {duplicates}");
     println!(
         "latency ms         p50 {:.1}  p90 {:.1}  p99 {:.1}  max {:.1}",
         pct(0.50),

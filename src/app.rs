@@ -8,7 +8,6 @@
 
 use std::net::TcpListener;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::{App, Error as ActixError, HttpServer, body::MessageBody, web};
@@ -26,12 +25,10 @@ use crate::store::embedded::EmbeddedStore;
 use crate::store::redis::RedisStore;
 use crate::store::{Store, StoreError};
 use crate::whatsapp::GraphClient;
-use crate::worker::{self, Outbox, RetryPolicy, WorkerContext};
+use crate::worker::{self, CredentialHealth, Outbox, RetryPolicy, WorkerContext};
 
 /// Largest webhook body Meta sends (3 MB); anything larger is refused with 413.
 pub const MAX_WEBHOOK_BODY: usize = 3 * 1024 * 1024;
-/// How long shutdown waits for in-flight worker steps.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// What request handlers share.
 pub struct AppState {
@@ -43,6 +40,8 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
+    /// Whether Meta accepts our access token (`/readyz` reports it).
+    pub credentials: Arc<CredentialHealth>,
 }
 
 /// Why the service could not start.
@@ -135,6 +134,7 @@ impl Application {
             )),
             _ => Outbox::DryRun,
         };
+        let credentials = Arc::new(CredentialHealth::new(settings.credentials_probe));
         let worker_ctx = Arc::new(WorkerContext {
             store: store.clone(),
             engine: engine.clone(),
@@ -142,6 +142,10 @@ impl Application {
             retry: options.retry,
             home_region: settings.home_region,
             conversation_window: settings.conversation_window,
+            lease: settings.job_lease,
+            templates: settings.templates.clone(),
+            sender_limit: settings.sender_limit,
+            credentials: credentials.clone(),
         });
         let (engine_for_watch, store_for_watch) = (engine.clone(), store.clone());
         let state = web::Data::new(AppState {
@@ -149,6 +153,7 @@ impl Application {
             store,
             engine,
             metrics: metrics_handle(),
+            credentials,
         });
         let admin = web::Data::new(AdminState::from_app(&state));
 
@@ -229,7 +234,8 @@ impl Application {
         futures::future::join_all(rest).await;
         tracing::info!("HTTP stopped; waiting for in-flight work");
         let drain = futures::future::join_all(self.workers);
-        if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+        let grace = self.state.settings.shutdown_grace;
+        if tokio::time::timeout(grace, drain).await.is_err() {
             tracing::warn!("workers did not finish in time; their jobs return after the lease");
         }
         tracing::info!("stopped");

@@ -83,6 +83,77 @@ pub struct Settings {
     pub workers: usize,
     /// `ASLI_CONVERSATION_WINDOW_SECS`: how long a text without a number waits for its number.
     pub conversation_window: Duration,
+    /// `ASLI_TEMPLATE_EN` / `ASLI_TEMPLATE_HI`: the approved warning templates sent when the
+    /// 24-hour window is closed.
+    pub templates: WarningTemplates,
+    /// `ASLI_SENDER_LIMIT` per `ASLI_SENDER_WINDOW_SECS`: replies one staff member gets before
+    /// a single "slow down" notice; `None` (limit 0) turns the limit off.
+    pub sender_limit: Option<SenderLimit>,
+    /// `ASLI_JOB_LEASE_SECS`: how long a claimed job stays with a worker before another
+    /// (after a crash) may take it over.
+    pub job_lease: Duration,
+    /// `ASLI_SHUTDOWN_GRACE_SECS`: how long shutdown waits for in-flight work.
+    pub shutdown_grace: Duration,
+    /// `ASLI_CREDENTIALS_PROBE_SECS`: while the access token is refused, one reply is tried
+    /// this often to find out whether an operator fixed it.
+    pub credentials_probe: Duration,
+}
+
+/// An approved message template: its name and exact language code, as registered at Meta.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRef {
+    /// The template's name (`asli_verdict_alert`).
+    pub name: String,
+    /// The approved locale, exactly (`en`, `en_US`, `hi`).
+    pub language: String,
+}
+
+impl TemplateRef {
+    /// Parse `name:language` (`asli_verdict_alert:en_US`).
+    pub fn parse(value: &str) -> Option<TemplateRef> {
+        let (name, language) = value.split_once(':')?;
+        let name_ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        let lang_ok = !language.is_empty()
+            && language
+                .bytes()
+                .all(|b| b.is_ascii_alphabetic() || b == b'_');
+        (name_ok && lang_ok).then(|| TemplateRef {
+            name: name.to_string(),
+            language: language.to_string(),
+        })
+    }
+}
+
+/// The warning templates per reply language. Body parameter order (both languages):
+/// `{{1}}` = the verdict's headline word (`FAKE`, `GENUINE`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WarningTemplates {
+    /// For English replies (and for Hindi ones when no Hindi template is set).
+    pub en: Option<TemplateRef>,
+    /// For Hindi replies.
+    pub hi: Option<TemplateRef>,
+}
+
+impl WarningTemplates {
+    /// The template for a reply in `language` (`hi` or `en`), falling back to English.
+    pub fn for_language(&self, language: &str) -> Option<&TemplateRef> {
+        match language {
+            "hi" => self.hi.as_ref().or(self.en.as_ref()),
+            _ => self.en.as_ref(),
+        }
+    }
+}
+
+/// The per-sender flood limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SenderLimit {
+    /// Messages answered per window.
+    pub max: u64,
+    /// The fixed window.
+    pub window: Duration,
 }
 
 /// Variables that hold secrets: they may also be given as `NAME_FILE=/path`.
@@ -197,8 +268,22 @@ impl Settings {
                 "600",
                 "must be a number of seconds",
             )?),
+            templates: WarningTemplates {
+                en: env.template("ASLI_TEMPLATE_EN")?,
+                hi: env.template("ASLI_TEMPLATE_HI")?,
+            },
+            sender_limit: sender_limit_from(&env)?,
+            job_lease: env.seconds("ASLI_JOB_LEASE_SECS", "60", 1)?,
+            shutdown_grace: env.seconds("ASLI_SHUTDOWN_GRACE_SECS", "30", 0)?,
+            credentials_probe: env.seconds("ASLI_CREDENTIALS_PROBE_SECS", "60", 0)?,
         })
     }
+}
+
+fn sender_limit_from(env: &Env<'_>) -> Result<Option<SenderLimit>, ConfigError> {
+    let max: u64 = env.parsed("ASLI_SENDER_LIMIT", "20", "must be a whole number (0: off)")?;
+    let window = env.seconds("ASLI_SENDER_WINDOW_SECS", "60", 1)?;
+    Ok((max > 0).then_some(SenderLimit { max, window }))
 }
 
 /// The settings a command-line tool needs to reach the store (`asli registry import`,
@@ -364,6 +449,30 @@ impl Env<'_> {
             .map_err(|_| ConfigError::new(name, problem))
     }
 
+    /// A number of seconds, at least `min`.
+    fn seconds(&self, name: &str, default: &str, min: u64) -> Result<Duration, ConfigError> {
+        let problem = format!("must be a whole number of seconds, at least {min}");
+        let secs: u64 = self.parsed(name, default, &problem)?;
+        if secs < min {
+            return Err(ConfigError::new(name, problem));
+        }
+        Ok(Duration::from_secs(secs))
+    }
+
+    /// An optional `name:language` template reference.
+    fn template(&self, name: &str) -> Result<Option<TemplateRef>, ConfigError> {
+        self.get(name)
+            .map(|v| {
+                TemplateRef::parse(v).ok_or_else(|| {
+                    ConfigError::new(
+                        name,
+                        "must be template_name:language_code, like asli_verdict_alert:en",
+                    )
+                })
+            })
+            .transpose()
+    }
+
     fn flag(&self, name: &str) -> Result<bool, ConfigError> {
         match self.get(name).unwrap_or("0") {
             "1" | "true" | "yes" => Ok(true),
@@ -474,6 +583,11 @@ mod tests {
             ("ASLI_HOME_REGION", "India"),
             ("WHATSAPP_GRAPH_URL", "ftp://x"),
             ("ASLI_WORKERS", "0"),
+            ("ASLI_TEMPLATE_EN", "asli_verdict_alert"),
+            ("ASLI_TEMPLATE_HI", "Bad Name:hi"),
+            ("ASLI_SENDER_LIMIT", "-1"),
+            ("ASLI_SENDER_WINDOW_SECS", "0"),
+            ("ASLI_JOB_LEASE_SECS", "0"),
         ] {
             let mut vars = base();
             vars.insert(var.into(), value.into());
@@ -483,6 +597,44 @@ mod tests {
                 "{var}={value}"
             );
         }
+    }
+
+    #[test]
+    fn delivery_settings_have_safe_defaults() {
+        let s = Settings::from_map(&base()).unwrap();
+        assert_eq!(s.templates, WarningTemplates::default());
+        assert_eq!(
+            s.sender_limit,
+            Some(SenderLimit {
+                max: 20,
+                window: Duration::from_secs(60)
+            })
+        );
+        assert_eq!(s.job_lease, Duration::from_secs(60));
+        assert_eq!(s.shutdown_grace, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_sender_limit_of_zero_turns_the_limit_off() {
+        let mut vars = base();
+        vars.insert("ASLI_SENDER_LIMIT".into(), "0".into());
+        assert_eq!(Settings::from_map(&vars).unwrap().sender_limit, None);
+    }
+
+    #[test]
+    fn hindi_replies_fall_back_to_the_english_template() {
+        let mut vars = base();
+        vars.insert("ASLI_TEMPLATE_EN".into(), "asli_verdict_alert:en_US".into());
+        let s = Settings::from_map(&vars).unwrap();
+        let t = s.templates.for_language("hi").unwrap();
+        assert_eq!(
+            (t.name.as_str(), t.language.as_str()),
+            ("asli_verdict_alert", "en_US")
+        );
+        vars.insert("ASLI_TEMPLATE_HI".into(), "asli_verdict_alert:hi".into());
+        let s = Settings::from_map(&vars).unwrap();
+        assert_eq!(s.templates.for_language("hi").unwrap().language, "hi");
+        assert_eq!(s.templates.for_language("en").unwrap().language, "en_US");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `/healthz` (the process runs) and `/readyz` (the store answers).
+//! `/healthz` (the process runs) and `/readyz` (the store answers and Meta accepts our
+//! access token).
 
 use actix_web::{HttpResponse, web};
 
@@ -9,8 +10,15 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
 }
 
-/// 200 when the store answers, else 503.
+/// 200 when the store answers and the Graph API accepts our credentials, else 503 with the
+/// reason (never the token).
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.credentials.broken_reason().is_some() {
+        return HttpResponse::ServiceUnavailable().json(super::error_body(
+            "whatsapp_credentials",
+            "Meta refuses the WhatsApp access token; replies are held until it is fixed",
+        ));
+    }
     match state.store.ping().await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
         Err(e) => {

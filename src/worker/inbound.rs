@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::deliver::{deliver, sent_key};
+use super::deliver::{Marker, deliver, sent_key};
 use super::{PendingReply, WorkerContext, ack};
 use crate::engine::Engine;
 use crate::store::{ClaimedJob, StoreError};
@@ -30,12 +30,22 @@ pub(super) async fn handle(
         tracing::warn!("message without wa_id or user_id; nothing to reply to");
         return ack(ctx, claimed).await;
     };
-    let Some((text, verdict, language)) = compose(ctx, &message, &staff).await? else {
+    let composed = match flood_check(ctx, &message, &staff).await? {
+        Flood::Within => compose(ctx, &message, &staff).await?,
+        Flood::FirstOver(language) => {
+            let reply = verify::render_notice(Notice::SlowDown, language);
+            Some((reply, None, language))
+        }
+        Flood::Over => None,
+    };
+    let Some((text, verdict, language)) = composed else {
         return ack(ctx, claimed).await;
     };
-    ctx.outbox
-        .mark_read_typing(&message.phone_number_id, &message.id)
-        .await;
+    if ctx.credentials.broken_reason().is_none() {
+        ctx.outbox
+            .mark_read_typing(&message.phone_number_id, &message.id)
+            .await;
+    }
     let reply = PendingReply {
         inbound_id: message.id.clone(),
         phone_number_id: message.phone_number_id.clone(),
@@ -46,8 +56,63 @@ pub(super) async fn handle(
         verdict,
         attempts: 0,
         last_error: None,
+        via_template: false,
+        resend_of: None,
     };
-    deliver(ctx, claimed, reply).await
+    deliver(ctx, claimed, reply, Marker::Checked).await
+}
+
+/// Where a staff member stands against the per-sender limit.
+enum Flood {
+    /// Within the limit: answer.
+    Within,
+    /// The first message over the limit in this window: one polite "slow down".
+    FirstOver(Language),
+    /// Further over: acknowledged without a reply until the window ends.
+    Over,
+}
+
+/// Count this message against the staff member's window (in the store, so the limit holds
+/// across instances). A message redelivered after a crash counts again: erring towards
+/// fewer replies to a flood is fine.
+async fn flood_check(
+    ctx: &WorkerContext,
+    message: &InboundMessage,
+    staff: &str,
+) -> Result<Flood, StoreError> {
+    let Some(limit) = ctx.sender_limit else {
+        return Ok(Flood::Within);
+    };
+    if matches!(
+        message.kind,
+        MessageKind::Reaction { .. } | MessageKind::System { .. }
+    ) {
+        return Ok(Flood::Within);
+    }
+    let count = ctx
+        .store
+        .incr_counter(&format!("flood:{staff}"), limit.window)
+        .await?;
+    if count <= limit.max {
+        return Ok(Flood::Within);
+    }
+    metrics::counter!("asli_flood_limited_total").increment(1);
+    if count > limit.max + 1 {
+        return Ok(Flood::Over);
+    }
+    tracing::warn!(
+        limit = limit.max,
+        "a staff member is over the message limit; slowing down"
+    );
+    let chosen = ctx.store.get_ephemeral(&format!("lang:{staff}")).await?;
+    let text = message.text_for_analysis().unwrap_or_default();
+    let language = match chosen.as_deref() {
+        Some(b"hi") => Language::Hi,
+        Some(b"en") => Language::En,
+        _ if text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) => Language::Hi,
+        _ => Language::En,
+    };
+    Ok(Flood::FirstOver(language))
 }
 
 /// The reply text, its verdict code and language; `None` when the message needs no answer

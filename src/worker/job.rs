@@ -57,4 +57,11 @@ pub struct PendingReply {
     pub attempts: u32,
     /// The error of the last failed attempt.
     pub last_error: Option<String>,
+    /// Send the approved warning template instead of the text (the 24-hour window closed).
+    #[serde(default)]
+    pub via_template: bool,
+    /// The wamid of an earlier send of this reply that WhatsApp reported `failed`: the
+    /// sent-marker naming that wamid does not stop this resend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resend_of: Option<String>,
 }

@@ -1,10 +1,13 @@
 //! The inbox consumer: takes one job at a time, does it, and only then acknowledges it.
 //!
 //! [`try_execute_task`] is one step, public so tests drain the queue without sleeping.
-//! [`spawn_workers`] runs `ASLI_WORKERS` loops of that step until shutdown; a step in flight
-//! always finishes (bounded by the Graph API timeouts), so shutdown never acknowledges
-//! unfinished work and never abandons a finished one.
+//! [`spawn_workers`] runs `ASLI_WORKERS` loops of that step until shutdown: that many sends
+//! in flight per process, no more. A step in flight always finishes (bounded by the Graph API
+//! timeouts), so shutdown never acknowledges unfinished work and never abandons a finished one.
+//! A reply that must wait (backoff, the per-recipient pair limit, broken credentials) goes
+//! back to the store's delayed set, so it never blocks a worker or other recipients.
 
+mod credentials;
 mod deliver;
 mod inbound;
 mod job;
@@ -17,16 +20,20 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::config::{SenderLimit, WarningTemplates};
 use crate::engine::Engine;
 use crate::phone::Region;
 use crate::store::{ClaimedJob, Store, StoreError};
 
+pub use credentials::{CredentialHealth, SendPermit};
 pub use job::{Job, PendingReply};
 pub use outbox::Outbox;
 pub use retry::RetryPolicy;
+pub use status::{DeliveryEvent, DeliveryHistory, delivery_history};
 
-/// How long a claimed job stays leased before another worker may take it over. Longer than
-/// any single step can take (the Graph API call has a 10 s timeout).
+/// The default of how long a claimed job stays leased before another worker may take it over
+/// (`ASLI_JOB_LEASE_SECS`). Longer than any single step can take (the Graph API call has a
+/// 10 s timeout).
 pub const LEASE: Duration = Duration::from_secs(60);
 /// Dedupe keys and sent-reply markers outlive Meta's 7-day retry window.
 pub const DEDUPE_TTL: Duration = Duration::from_secs(8 * 24 * 3600);
@@ -45,6 +52,14 @@ pub struct WorkerContext {
     pub home_region: Region,
     /// How long a text without a number waits for its number.
     pub conversation_window: Duration,
+    /// How long a claimed job is leased (see [`LEASE`]).
+    pub lease: Duration,
+    /// The warning templates for a closed service window.
+    pub templates: WarningTemplates,
+    /// The per-sender flood limit, if any.
+    pub sender_limit: Option<SenderLimit>,
+    /// Whether Meta accepts our access token (shared with `/readyz`).
+    pub credentials: Arc<CredentialHealth>,
 }
 
 /// What one step did.
@@ -58,13 +73,13 @@ pub enum ExecutionOutcome {
 
 /// Take one job (waiting up to `wait` for one) and carry it to an end: acknowledged,
 /// rescheduled or dead-lettered. A store error leaves the job leased; it comes back after
-/// [`LEASE`].
+/// the lease.
 pub async fn try_execute_task(
     ctx: &WorkerContext,
     consumer: &str,
     wait: Duration,
 ) -> Result<ExecutionOutcome, StoreError> {
-    let Some(claimed) = ctx.store.claim(consumer, LEASE, wait).await? else {
+    let Some(claimed) = ctx.store.claim(consumer, ctx.lease, wait).await? else {
         return Ok(ExecutionOutcome::EmptyQueue);
     };
     metrics::counter!("asli_jobs_claimed_total").increment(1);
@@ -77,7 +92,9 @@ pub async fn try_execute_task(
     match Job::decode(&claimed.payload) {
         Ok(Job::Inbound { message }) => inbound::handle(ctx, &claimed, message).await?,
         Ok(Job::Status { status }) => status::handle(ctx, &claimed, status).await?,
-        Ok(Job::Reply(reply)) => deliver::deliver(ctx, &claimed, reply).await?,
+        Ok(Job::Reply(reply)) => {
+            deliver::deliver(ctx, &claimed, reply, deliver::Marker::Unchecked).await?
+        }
         Err(e) => {
             tracing::error!(error = %e, "undecodable job dead-lettered");
             ctx.store

@@ -3,6 +3,8 @@
 //! embedded store directory, and a fake Graph API (wiremock).
 
 mod admin;
+mod delivery;
+mod delivery_shutdown;
 mod helpers;
 mod registry_sync;
 mod store;

@@ -25,6 +25,7 @@ pub mod audit;
 pub mod auth;
 pub mod check;
 pub mod dead_letters;
+pub mod deliveries;
 pub mod errors;
 pub mod import_export;
 pub mod incidents;
@@ -139,6 +140,7 @@ pub fn scope() -> Scope {
         .service(
             resource("/dead-letters/{id}/retry", "POST").route(web::post().to(dead_letters::retry)),
         )
+        .route("/deliveries/{wamid}", web::get().to(deliveries::get))
         .default_service(web::to(not_found))
 }
 

@@ -8,7 +8,9 @@ use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{Caller, audit, check, dead_letters, import_export, incidents, lookup, officials};
+use super::{
+    Caller, audit, check, dead_letters, deliveries, import_export, incidents, lookup, officials,
+};
 
 /// The error shape of every admin call (documentation only).
 #[derive(Debug, Serialize, ToSchema)]
@@ -39,7 +41,7 @@ pub struct ErrorDetail {
         officials::create, officials::list, officials::get, officials::update, officials::retire,
         import_export::import, import_export::export,
         check::check, lookup::lookup, audit::list, incidents::list,
-        dead_letters::list, dead_letters::retry,
+        dead_letters::list, dead_letters::retry, deliveries::get,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, crate::registry::FieldError, crate::registry::RowError,

@@ -143,7 +143,18 @@ pub fn fast_retry() -> RetryPolicy {
 
 /// Start an app over `state` using `graph` as the Graph API.
 pub async fn spawn_app_with(state: &StoreHandle, graph: MockServer, retry: RetryPolicy) -> TestApp {
-    let settings = test_settings(&graph.uri(), state);
+    spawn_app_tweaked(state, graph, retry, |_| {}).await
+}
+
+/// Like [`spawn_app_with`], with the settings adjusted by `tweak` first.
+pub async fn spawn_app_tweaked(
+    state: &StoreHandle,
+    graph: MockServer,
+    retry: RetryPolicy,
+    tweak: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let mut settings = test_settings(&graph.uri(), state);
+    tweak(&mut settings);
     let store = state.open().await;
     let app = Application::build_with(
         settings,
