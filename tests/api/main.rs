@@ -5,5 +5,6 @@
 mod admin;
 mod helpers;
 mod registry_sync;
+mod review;
 mod store;
 mod webhook;
