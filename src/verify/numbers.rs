@@ -163,7 +163,11 @@ pub fn in_text(text: &str, home: Region) -> Vec<Found> {
             let mut ends: Vec<usize> = Vec::new();
             let mut digits = 0;
             for (j, group) in groups.iter().enumerate().skip(i) {
-                if j > i && starts_international(group.1) {
+                // `+` always starts another number; `00` only once the digits so far make a
+                // whole national number: "+91 70000 00101" is one number, "98260 12345 0044
+                // 7911 123456" two.
+                let plus = group.1.trim_start_matches('(').starts_with('+');
+                if j > i && starts_international(group.1) && (plus || digits >= 10) {
                     break;
                 }
                 digits += digit_count(group.1);

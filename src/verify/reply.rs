@@ -210,7 +210,7 @@ pub(crate) fn render_verdict(
         ),
     };
     lines.push(advice);
-    lines.push(text(
+    let rule = text(
         language,
         if verdict == Verdict::Genuine {
             "reminder"
@@ -218,12 +218,16 @@ pub(crate) fn render_verdict(
             "warning"
         },
         None,
-    ));
+    );
+    // Cut the body, never the closing warning: the contract promises it on every reply.
     let mut reply = lines.join("\n");
-    if reply.chars().count() > MAX_REPLY_CHARS {
-        reply = reply.chars().take(MAX_REPLY_CHARS - 1).collect();
+    let room = MAX_REPLY_CHARS.saturating_sub(rule.chars().count() + 1);
+    if reply.chars().count() > room {
+        reply = reply.chars().take(room.saturating_sub(1)).collect();
         reply.push('…');
     }
+    reply.push('\n');
+    reply.push_str(&rule);
     reply
 }
 

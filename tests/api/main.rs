@@ -7,5 +7,6 @@ mod delivery;
 mod delivery_shutdown;
 mod helpers;
 mod registry_sync;
+mod review;
 mod store;
 mod webhook;

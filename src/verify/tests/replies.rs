@@ -192,3 +192,53 @@ fn the_need_number_reply_names_the_configured_window() {
             .contains("within 10 minutes")
     );
 }
+
+#[test]
+fn a_reply_cut_to_whatsapps_limit_still_ends_with_the_gift_code_warning() {
+    // Officials with the longest names, titles and offices the registry accepts (200 chars),
+    // five of their numbers in one message and a claim to be a sixth: the longest reply there is.
+    let long = |k: usize, what: &str| {
+        format!("{what}{k} {}", "Lambodar ".repeat(21))
+            .trim()
+            .to_string()
+    };
+    let officials: Vec<_> = (1..=6)
+        .map(|k| {
+            super::official(
+                &format!("off_long{k}"),
+                &long(k, "Naam"),
+                &[],
+                &long(k, "Pad"),
+                &[],
+                &long(k, "Karyalay"),
+                &format!("+91982605432{k}"),
+            )
+        })
+        .collect();
+    let analyzer = super::super::Analyzer::new(
+        std::sync::Arc::new(crate::registry::RegistryIndex::new(
+            1,
+            officials,
+            Default::default(),
+        )),
+        crate::phone::Region::INDIA,
+    );
+    let mut t = format!("I am {}. ", long(6, "Naam"));
+    for k in 1..=5 {
+        t.push_str(&format!("\n+91 98260 5432{k}"));
+    }
+    for language in [Language::En, Language::Hi] {
+        let a = analyzer.analyze(
+            &Input {
+                text: &t,
+                language: Some(language),
+                ..Input::default()
+            },
+            NOW,
+        );
+        assert_eq!(a.numbers.len(), 5, "{t}\n{}", a.reply);
+        let warning = super::super::reply::text(language, "warning", None);
+        assert!(a.reply.chars().count() <= MAX_REPLY_CHARS);
+        assert!(a.reply.ends_with(&warning), "{language:?}: {}", a.reply);
+    }
+}
