@@ -103,6 +103,11 @@ pub struct RegistryService {
 }
 
 impl RegistryService {
+    /// The region numbers written without a country code belong to.
+    pub fn home(&self) -> Region {
+        self.home
+    }
+
     /// A service over `store`; numbers written without a country code belong to `home`.
     pub fn new(store: Arc<dyn Store>, home: Region) -> RegistryService {
         RegistryService { store, home }

@@ -24,3 +24,27 @@ async fn a_handshake_with_a_repeated_parameter_is_refused_with_403_not_a_400() {
     assert_eq!(ok.status().as_u16(), 200);
     assert_eq!(ok.text().await.expect("body"), "1158201444");
 }
+
+#[tokio::test]
+async fn a_check_with_a_phone_that_holds_no_number_is_a_422_naming_the_phone() {
+    use reqwest::Method;
+    let app = crate::admin::TestAdmin::spawn(StoreKind::Embedded).await;
+    let r = app
+        .req(Method::POST, "/admin/check")
+        .json(&serde_json::json!({"text": "Send Amazon gift cards now", "phone": "call me"}))
+        .send()
+        .await
+        .expect("check");
+    let (code, details) = crate::admin::error_code(r, 422).await;
+    assert_eq!(code, "validation_failed");
+    assert_eq!(details["fields"][0]["field"], "phone");
+    let r = app
+        .req(Method::POST, "/admin/check")
+        .json(
+            &serde_json::json!({"text": "Send Amazon gift cards now", "phone": "+94 71 234 5678"}),
+        )
+        .send()
+        .await
+        .expect("check");
+    assert_eq!(r.status().as_u16(), 200);
+}

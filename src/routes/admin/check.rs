@@ -82,6 +82,20 @@ pub async fn check(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body: CheckRequest = read_json(&req, payload).await?;
+    // A phone that holds no number would be dropped silently, and the verdict would be
+    // about the text alone: the admin would believe the number was checked.
+    if let Some(phone) = body.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        let home = state.registry.home();
+        if crate::phone::E164::parse(phone, home).is_err()
+            && crate::verify::numbers::in_text(phone, home).is_empty()
+        {
+            return Err(crate::registry::RegistryError::field(
+                "phone",
+                "is not a phone number; write it like +91 70000 00001",
+            )
+            .into());
+        }
+    }
     let analysis = state
         .checker
         .check(&body.text, body.phone.as_deref())
