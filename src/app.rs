@@ -20,7 +20,7 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
 use crate::config::{Settings, StoreConfig};
 use crate::engine::Engine;
 use crate::routes;
-use crate::routes::admin::{AdminState, EngineChecker};
+use crate::routes::admin::AdminState;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::redis::RedisStore;
 use crate::store::{Store, StoreError};
@@ -149,10 +149,7 @@ impl Application {
             sender_limit: settings.sender_limit,
             credentials: credentials.clone(),
         });
-        let admin = web::Data::new(
-            AdminState::new(store.clone(), &settings)
-                .with_checker(Arc::new(EngineChecker::new(engine.clone(), store.clone()))),
-        );
+        let (engine_for_watch, store_for_watch) = (engine.clone(), store.clone());
         let state = web::Data::new(AppState {
             settings: settings.clone(),
             store,
@@ -160,6 +157,7 @@ impl Application {
             metrics: metrics_handle(),
             credentials,
         });
+        let admin = web::Data::new(AdminState::from_app(&state));
 
         let public = bind(&settings.bind.to_string())?;
         let port = public.local_addr().map(|a| a.port()).unwrap_or(0);
@@ -173,6 +171,7 @@ impl Application {
         }
 
         let shutdown = CancellationToken::new();
+        tokio::spawn(engine_for_watch.follow_announcements(store_for_watch, shutdown.clone()));
         let workers = if options.spawn_workers {
             worker::spawn_workers(worker_ctx.clone(), settings.workers, shutdown.clone())
         } else {

@@ -87,6 +87,43 @@ impl Engine {
             .map(|b| b.analyzer.clone())
     }
 
+    /// The registry version of the analyzer built last (`None` before the first build).
+    pub async fn built_version(&self) -> Option<u64> {
+        self.current.read().await.as_ref().map(|b| b.version)
+    }
+
+    /// Rebuild whenever the store announces a registry change, until `shutdown`. Without
+    /// announcements (embedded store) there is nothing to do: the version check before each
+    /// verdict is enough there. A lost subscription is re-established after a pause.
+    pub async fn follow_announcements(
+        self: Arc<Self>,
+        store: Arc<dyn Store>,
+        shutdown: tokio_util::sync::CancellationToken,
+    ) {
+        use futures::StreamExt as _;
+        while !shutdown.is_cancelled() {
+            match store.registry_announcements().await {
+                Ok(None) => return,
+                Ok(Some(mut versions)) => loop {
+                    let next = tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        next = versions.next() => next,
+                    };
+                    let Some(version) = next else { break };
+                    tracing::debug!(version, "registry change announced");
+                    if let Err(e) = self.current(store.as_ref()).await {
+                        tracing::warn!(error = %e, "rebuild after an announcement failed");
+                    }
+                },
+                Err(e) => tracing::debug!(error = %e, "registry announcements unavailable"),
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            }
+        }
+    }
+
     /// The verdict the bot would give for `text` forwarded with the sender's number `phone`
     /// (given to the engine as a shared contact card: that is how staff pass "this is who
     /// wrote to me"). Used by `POST /admin/check` and `asli check`.

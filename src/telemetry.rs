@@ -38,9 +38,33 @@ static PHONE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\+\d(?:[ \-]?\d){7,}|\d{10,}").expect("static regex")
 });
 
+static URL_ENCODED_PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    // A number in a request path, its spaces or dashes percent-encoded
+    // (`/admin/lookup/+91%2070000%2000001`): the digit runs between escapes are too short for
+    // `PHONE_LIKE`, and the escapes' own digits must not count.
+    Regex::new(r"(?i)(?:\+|%2B)?\d+(?:(?:%20|%2D|%C2%A0)\d+)+").expect("static regex")
+});
+
 /// Mask every phone-number-like run of digits in `line`.
 pub fn mask_numbers_in(line: &str) -> std::borrow::Cow<'_, str> {
-    PHONE_LIKE.replace_all(line, |caps: &regex::Captures<'_>| mask_phone(&caps[0]))
+    let masked = PHONE_LIKE.replace_all(line, |caps: &regex::Captures<'_>| mask_phone(&caps[0]));
+    if !masked.contains('%') {
+        return masked;
+    }
+    let unescaped = URL_ENCODED_PHONE.replace_all(&masked, |caps: &regex::Captures<'_>| {
+        let plain = caps[0]
+            .to_ascii_uppercase()
+            .replace("%2B", "+")
+            .replace("%C2%A0", "")
+            .replace("%20", "")
+            .replace("%2D", "");
+        if plain.bytes().filter(u8::is_ascii_digit).count() >= 8 {
+            mask_phone(&plain)
+        } else {
+            caps[0].to_string()
+        }
+    });
+    std::borrow::Cow::Owned(unescaped.into_owned())
 }
 
 /// A `MakeWriter` whose writers mask phone numbers in what passes through.
@@ -115,6 +139,20 @@ mod tests {
         let line =
             "2026-11-28T21:31:02.819688Z status=200 latency_ms=12 count=1930 id=wamid.HBgLMTY1";
         assert_eq!(mask_numbers_in(line), line);
+    }
+
+    #[test]
+    fn a_number_with_percent_encoded_spaces_in_a_request_path_is_masked() {
+        for path in [
+            "path=/admin/lookup/+91%2070000%2000001",
+            "path=/admin/lookup/%2B91%2070000%2000001",
+            "path=/admin/lookup/70000%2D00001",
+        ] {
+            let masked = mask_numbers_in(path);
+            assert!(!masked.contains("70000"), "{masked}");
+            assert!(masked.contains("•••••0001"), "{masked}");
+        }
+        assert_eq!(mask_numbers_in("a=1%20b q=12%2034"), "a=1%20b q=12%2034");
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! | `designation_aliases` | other names of the post, `|`-separated |
 //! | `organization` | the office |
 //! | `phones` | `number:label` pairs, `|`-separated: `+917000000001:official|+917000000002:pa`; any written form of a number; the label may be left out (`official`) |
-//! | `status` | `active` (default when empty) or `revoked` |
+//! | `status` | `active` or `revoked`; when empty, a new official is `active` and an existing one keeps its status |
 //! | `notes` | free text |
 //! | `valid_from`, `valid_until` | RFC 3339 time, or `YYYY-MM-DD` (start / end of that day, UTC); empty = no limit |
 //!

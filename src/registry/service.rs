@@ -553,6 +553,9 @@ struct PreparedRow {
     row: usize,
     id: OfficialId,
     fields: OfficialFields,
+    /// Whether the row named a status. A row without one keeps an existing official's status:
+    /// a file without the column must not bring retired officials back into office.
+    status_given: bool,
 }
 
 /// The writes of one import against one snapshot.
@@ -572,6 +575,7 @@ fn prepare_rows(rows: Vec<ImportRow>, home: Region) -> Result<Vec<PreparedRow>, 
     for (i, r) in rows.into_iter().enumerate() {
         let row = i + 1;
         let (id, input) = r.into_parts();
+        let status_given = input.status.is_some();
         let id = match id {
             None => OfficialId::generate(),
             Some(s) => match OfficialId::parse(s.trim()) {
@@ -606,7 +610,12 @@ fn prepare_rows(rows: Vec<ImportRow>, home: Region) -> Result<Vec<PreparedRow>, 
                         numbers.insert(p.number.clone(), row);
                     }
                 }
-                prepared.push(PreparedRow { row, id, fields });
+                prepared.push(PreparedRow {
+                    row,
+                    id,
+                    fields,
+                    status_given,
+                });
             }
             Err(errs) => errors.extend(errs.into_iter().map(|e| RowError {
                 row,
@@ -665,19 +674,23 @@ fn plan_import(
                 });
             }
         }
+        let mut fields = r.fields.clone();
+        if let Some(current) = existing.get(&r.id).filter(|_| !r.status_given) {
+            fields.status = current.status;
+        }
         match existing.get(&r.id) {
-            Some(current) if OfficialFields::of(current) == r.fields => {
+            Some(current) if OfficialFields::of(current) == fields => {
                 plan.changes.push((Change::Unchanged, r.id.to_string()));
             }
             Some(current) => {
-                let next = bump(current, r.fields.clone());
+                let next = bump(current, fields);
                 plan.audit
                     .push(audit(actor, "import.update", Some(current), Some(&next)));
                 plan.puts.push(next);
                 plan.changes.push((Change::Updated, r.id.to_string()));
             }
             None => {
-                let o = build(r.id.clone(), r.fields.clone(), now);
+                let o = build(r.id.clone(), fields, now);
                 plan.audit
                     .push(audit(actor, "import.create", None, Some(&o)));
                 plan.puts.push(o);

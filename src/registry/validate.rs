@@ -385,20 +385,12 @@ fn date(
     errors: &mut Vec<FieldError>,
 ) -> Option<OffsetDateTime> {
     let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if let Ok(t) = OffsetDateTime::parse(v, &Rfc3339) {
-        return Some(t);
-    }
-    let day_format = time::macros::format_description!("[year]-[month]-[day]");
-    match Date::parse(v, &day_format) {
-        Ok(d) => {
-            let t = if end_of_day {
-                Time::from_hms(23, 59, 59).unwrap_or(Time::MIDNIGHT)
-            } else {
-                Time::MIDNIGHT
-            };
-            Some(d.with_time(t).assume_utc())
-        }
-        Err(_) => {
+    let t = parse_date(v, end_of_day);
+    // Officials are stored and exported as RFC 3339, which has no year before 0 or after
+    // 9999: a date it cannot write would fail only at the store, as a 500.
+    match t {
+        Some(t) if t.format(&Rfc3339).is_ok() => Some(t),
+        _ => {
             errors.push(FieldError::new(
                 field,
                 "must be a date like 2026-04-01 or an RFC 3339 time like 2026-04-01T00:00:00+05:30",
@@ -406,6 +398,21 @@ fn date(
             None
         }
     }
+}
+
+/// `v` as an RFC 3339 time, or a `YYYY-MM-DD` day (its start, or its last second).
+fn parse_date(v: &str, end_of_day: bool) -> Option<OffsetDateTime> {
+    if let Ok(t) = OffsetDateTime::parse(v, &Rfc3339) {
+        return Some(t);
+    }
+    let day_format = time::macros::format_description!("[year]-[month]-[day]");
+    let d = Date::parse(v, &day_format).ok()?;
+    let t = if end_of_day {
+        Time::from_hms(23, 59, 59).unwrap_or(Time::MIDNIGHT)
+    } else {
+        Time::MIDNIGHT
+    };
+    Some(d.with_time(t).assume_utc())
 }
 
 fn check_dates(f: &OfficialFields, errors: &mut Vec<FieldError>) {
@@ -475,6 +482,19 @@ mod tests {
         n.valid_until = Some("2026-03-31".into());
         let errs = validate_new(&n, Region::INDIA).unwrap_err();
         assert_eq!(errs[0].field, "valid_until");
+    }
+
+    #[test]
+    fn a_date_that_cannot_be_stored_as_rfc_3339_is_a_field_error() {
+        // Such a date passed validation, then failed to serialise: a 500 instead of a 422.
+        for date in ["-0001-01-01", "+10000-01-01"] {
+            let mut n = new("A", &[]);
+            n.valid_until = Some(date.into());
+            match validate_new(&n, Region::INDIA) {
+                Err(errs) => assert_eq!(errs[0].field, "valid_until", "{date}"),
+                Ok(f) => panic!("{date} accepted as {:?}", f.valid_until),
+            }
+        }
     }
 
     #[test]

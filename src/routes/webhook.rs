@@ -27,7 +27,14 @@ pub struct Handshake {
 }
 
 /// Answer the challenge when the mode is `subscribe` and the token matches; else 403.
-pub async fn handshake(query: web::Query<Handshake>, state: web::Data<AppState>) -> HttpResponse {
+pub async fn handshake(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    // Parsed here, not by the `Query` extractor: a query it cannot read (a repeated
+    // parameter) would be its plain-text 400, and the contract answers every failed
+    // handshake with 403.
+    let Ok(query) = web::Query::<Handshake>::from_query(req.query_string()) else {
+        tracing::warn!("webhook handshake refused: unreadable query");
+        return HttpResponse::Forbidden().finish();
+    };
     let expected = state.settings.verify_token.expose_secret().as_bytes();
     let token_ok = query
         .verify_token

@@ -14,6 +14,7 @@
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 use crate::registry::{AuditEntry, Official};
@@ -222,6 +223,14 @@ pub trait Store: Send + Sync + 'static {
 
     /// Audit entries with `seq > after`, oldest first, at most `limit`.
     async fn audit_log(&self, after: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Registry versions as other instances commit them (Redis pub/sub), so that an instance
+    /// rebuilds its matcher before the next message needs it. `None` where the store has no
+    /// other writers to hear from (the embedded store) or cannot announce (Redis Cluster).
+    /// Announcements are hints: readers still check [`Store::registry_version`].
+    async fn registry_announcements(&self) -> Result<Option<BoxStream<'static, u64>>, StoreError> {
+        Ok(None)
+    }
 
     // ---- incidents ---------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 //! [`Analyzer`]: numbers + claims + signals → one verdict, reasons and a reply.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
@@ -8,8 +9,8 @@ use super::claims::{ClaimMatcher, ClaimSource, Hit, MAX_CANDIDATES};
 use super::normalize::has_devanagari;
 use super::signals::{self, Signal, SignalCode};
 use super::{
-    Analysis, Claim, Input, Language, MAX_PENDING_CHARS, NumberFinding, NumberState, OfficialRef,
-    Pending, Verdict, numbers, reply,
+    Analysis, Claim, DEFAULT_WINDOW, Input, Language, MAX_PENDING_CHARS, NumberFinding,
+    NumberState, OfficialRef, Pending, Verdict, numbers, reply,
 };
 use crate::phone::{E164, Region};
 use crate::registry::{NumberStatus, Official, RegistryIndex};
@@ -20,6 +21,7 @@ pub struct Analyzer {
     index: Arc<RegistryIndex>,
     home: Region,
     matcher: ClaimMatcher,
+    window: Duration,
 }
 
 impl Analyzer {
@@ -31,7 +33,15 @@ impl Analyzer {
             index,
             home,
             matcher,
+            window: DEFAULT_WINDOW,
         }
+    }
+
+    /// The same analyzer with the conversation window the deployment configured (the
+    /// `no_number` reply tells the staff member how many minutes they have).
+    pub fn with_window(mut self, window: Duration) -> Analyzer {
+        self.window = window;
+        self
     }
 
     /// The registry version this analyzer was built from: rebuild when the store's moves on.
@@ -136,7 +146,8 @@ impl Analyzer {
             language,
             at: now,
         });
-        let reply = reply::render_verdict(verdict, &numbers, &claimed, &signals, language);
+        let reply =
+            reply::render_verdict(verdict, &numbers, &claimed, &signals, language, self.window);
         Analysis {
             verdict,
             numbers,
@@ -246,9 +257,22 @@ impl Analyzer {
     }
 }
 
-/// The number's region and calling code from one parse (`E164::region` and
-/// `E164::calling_code` would parse twice, and parsing dominates the analysis).
+/// The number's region and calling code. Most calling codes belong to one region, which the
+/// metadata table answers without parsing (parsing dominates the analysis); shared codes (+1,
+/// +44, +7) need the full parse to tell, say, Canada from the United States.
 fn region_and_code(number: &E164) -> (Option<Region>, u16) {
+    let digits = number.digits();
+    for len in 1..=digits.len().min(3) {
+        let Ok(code) = digits[..len].parse::<u16>() else {
+            break;
+        };
+        if let Some(regions) = phonenumber::metadata::DATABASE.by_code(&code) {
+            if let [only] = regions.as_slice() {
+                return (Region::parse(only.id()).ok(), code);
+            }
+            break;
+        }
+    }
     match phonenumber::parse(None, number.as_str()) {
         Ok(n) => (
             n.country()

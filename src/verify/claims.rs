@@ -70,8 +70,11 @@ struct PatternInfo {
 /// One phrase of the input that names registered officials.
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {
+    /// By name or by title.
     pub kind: ClaimKind,
+    /// Text or card.
     pub source: ClaimSource,
+    /// The matched words, normalised.
     pub snippet: String,
     /// The officials meant, narrowed by organisation when possible (ascending, at most
     /// [`MAX_CANDIDATES`]).
@@ -115,6 +118,7 @@ impl ClaimMatcher {
         let mut by_id = HashMap::with_capacity(index.officials().len());
         let mut by_title_org: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
         let mut by_name_org: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        let mut title_cache: HashMap<(&str, &[String]), Vec<String>> = HashMap::new();
         for (i, o) in index.officials().iter().enumerate() {
             let i = i as u32;
             by_id.insert(o.id.as_str().to_string(), i);
@@ -134,7 +138,10 @@ impl ClaimMatcher {
                     push_unique(by_name_org.entry((p, org)).or_default(), i);
                 }
             }
-            for title in title_patterns(o) {
+            // Thousands of officials share a designation: work its synonyms out once.
+            let key = (o.designation.as_str(), o.designation_aliases.as_slice());
+            let titles = title_cache.entry(key).or_insert_with(|| title_patterns(o));
+            for title in titles.iter().cloned() {
                 if let Some(p) = intern(title, &mut patterns) {
                     push_unique(&mut patterns[p as usize].titles, i);
                     push_unique(by_title_org.entry((p, org)).or_default(), i);

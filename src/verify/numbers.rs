@@ -163,7 +163,11 @@ pub fn in_text(text: &str, home: Region) -> Vec<Found> {
             let mut ends: Vec<usize> = Vec::new();
             let mut digits = 0;
             for (j, group) in groups.iter().enumerate().skip(i) {
-                if j > i && starts_international(group.1) {
+                // `+` always starts another number; `00` only once the digits so far make a
+                // whole national number: "+91 70000 00101" is one number, "98260 12345 0044
+                // 7911 123456" two.
+                let plus = group.1.trim_start_matches('(').starts_with('+');
+                if j > i && starts_international(group.1) && (plus || digits >= 10) {
                     break;
                 }
                 digits += digit_count(group.1);
@@ -303,7 +307,10 @@ fn looks_like_date(written: &str) -> bool {
 
 /// Whether the words around a run say it is money, an order, a code or an id.
 fn rejected_by_context(before: &str, after: &str) -> bool {
-    let before = before.trim_end();
+    // Context ends at a line break: "send the codes\n+91 70000 00001" is a number on its own
+    // line, and a remembered text joined to the next message is joined by a line break.
+    let before = before.rsplit('\n').next().unwrap_or(before).trim_end();
+    let after = after.split('\n').next().unwrap_or(after);
     if before.ends_with('#') || before.ends_with('₹') {
         return true;
     }

@@ -7,13 +7,14 @@
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::langid;
 
 use super::claims::MAX_CANDIDATES;
-use super::{Claim, DEFAULT_WINDOW, Language, NumberFinding, Signal, Verdict};
+use super::{Claim, Language, NumberFinding, Signal, Verdict};
 
 /// The English texts.
 pub const EN_FTL: &str = include_str!("../../locales/en.ftl");
@@ -116,6 +117,7 @@ pub(crate) fn render_verdict(
     claimed: &[Claim],
     signals: &[Signal],
     language: Language,
+    window: Duration,
 ) -> String {
     let mut lines: Vec<String> = vec![text(
         language,
@@ -203,12 +205,12 @@ pub(crate) fn render_verdict(
             "ask-number",
             Some(&args(&[(
                 "minutes",
-                (DEFAULT_WINDOW.as_secs() / 60).to_string().into(),
+                (window.as_secs() / 60).max(1).to_string().into(),
             )])),
         ),
     };
     lines.push(advice);
-    lines.push(text(
+    let rule = text(
         language,
         if verdict == Verdict::Genuine {
             "reminder"
@@ -216,12 +218,16 @@ pub(crate) fn render_verdict(
             "warning"
         },
         None,
-    ));
+    );
+    // Cut the body, never the closing warning: the contract promises it on every reply.
     let mut reply = lines.join("\n");
-    if reply.chars().count() > MAX_REPLY_CHARS {
-        reply = reply.chars().take(MAX_REPLY_CHARS - 1).collect();
+    let room = MAX_REPLY_CHARS.saturating_sub(rule.chars().count() + 1);
+    if reply.chars().count() > room {
+        reply = reply.chars().take(room.saturating_sub(1)).collect();
         reply.push('…');
     }
+    reply.push('\n');
+    reply.push_str(&rule);
     reply
 }
 

@@ -1,23 +1,21 @@
 //! Admin API tests (issue 5): every call and every error, on both stores.
 //!
 //! Each test runs once per store ([`BACKENDS`]): the embedded store in its own temp dir, and
-//! Redis as a private `redis-server`. The admin scope is served by a real actix server on a
-//! free port and called over HTTP.
+//! Redis as a private `redis-server`. The whole app runs (`Application::build_with`, as
+//! `asli serve` does, workers off) with two named tokens added to the test settings, and is
+//! called over HTTP.
 
-use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::{App, HttpServer, web};
-use asli::config::Settings;
-use asli::routes::admin::{self, AdminState};
+use asli::app::{Application, BuildOptions};
 use asli::store::Store;
-use asli::store::embedded::EmbeddedStore;
-use asli::store::redis::RedisStore;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use tokio_util::sync::CancellationToken;
 
-use crate::helpers::redis_server::RedisServer;
+use crate::helpers::app::{StoreHandle, StoreKind, fast_retry, test_settings};
+use crate::helpers::graph::start_graph;
 
 #[path = "admin_auth.rs"]
 mod auth;
@@ -26,117 +24,88 @@ mod import;
 #[path = "admin_officials.rs"]
 mod officials;
 
-/// The bootstrap token of every test app.
-pub const ADMIN_TOKEN: &str = "test-admin-token";
+pub use crate::helpers::app::ADMIN_TOKEN;
 /// A named admin token (`ops`).
 pub const OPS_TOKEN: &str = "ops-token";
 /// A named viewer token (`auditor`).
 pub const VIEWER_TOKEN: &str = "viewer-token";
 
-/// Which store a test app keeps its state in.
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    /// Embedded store in a temp dir.
-    Embedded,
-    /// A private redis-server.
-    Redis,
-}
-
 /// Every test runs on each of these.
-pub const BACKENDS: [Backend; 2] = [Backend::Embedded, Backend::Redis];
+pub const BACKENDS: [StoreKind; 2] = [StoreKind::Embedded, StoreKind::Redis];
 
-/// What keeps a store's backing alive for the test's length.
-pub enum Backing {
-    Dir(#[allow(dead_code)] tempfile::TempDir),
-    Redis(#[allow(dead_code)] Arc<RedisServer>),
-}
-
-/// A running admin API over one store.
+/// A running asli, called through its admin API.
 pub struct TestAdmin {
     pub address: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
-    pub backend: Backend,
-    _backing: Backing,
-    server: actix_web::dev::ServerHandle,
+    pub backend: StoreKind,
+    pub state: Arc<StoreHandle>,
+    shutdown: CancellationToken,
 }
 
 impl Drop for TestAdmin {
     fn drop(&mut self) {
-        let handle = self.server.clone();
-        tokio::spawn(async move { handle.stop(false).await });
+        self.shutdown.cancel();
     }
-}
-
-fn settings() -> Settings {
-    let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
-    let vars = [
-        ("WHATSAPP_APP_SECRET", "app-secret".to_string()),
-        ("WHATSAPP_VERIFY_TOKEN", "verify".to_string()),
-        ("WHATSAPP_DRY_RUN", "1".to_string()),
-        ("ASLI_ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
-        (
-            "ASLI_ADMIN_TOKENS",
-            format!(
-                "ops:admin:{},auditor:viewer:{}",
-                hash(OPS_TOKEN),
-                hash(VIEWER_TOKEN)
-            ),
-        ),
-    ];
-    Settings::from_map(&vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-        .expect("test settings")
 }
 
 impl TestAdmin {
     /// A fresh app with a fresh store.
-    pub async fn spawn(backend: Backend) -> TestAdmin {
-        match backend {
-            Backend::Embedded => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let store = EmbeddedStore::open(dir.path()).expect("open embedded store");
-                TestAdmin::serve(Arc::new(store), backend, Backing::Dir(dir)).await
-            }
-            Backend::Redis => TestAdmin::spawn_on_redis(Arc::new(RedisServer::start())).await,
+    pub async fn spawn(backend: StoreKind) -> TestAdmin {
+        TestAdmin::spawn_on(Arc::new(StoreHandle::new(backend))).await
+    }
+
+    /// Another app over existing state (a second instance sharing the same Redis).
+    pub async fn spawn_on(state: Arc<StoreHandle>) -> TestAdmin {
+        TestAdmin::spawn_with(state, false).await.0
+    }
+
+    /// An app with `/admin` on its own listener (`ASLI_ADMIN_BIND`); also returns the
+    /// public address.
+    pub async fn spawn_with_admin_bind(backend: StoreKind) -> (TestAdmin, String) {
+        TestAdmin::spawn_with(Arc::new(StoreHandle::new(backend)), true).await
+    }
+
+    async fn spawn_with(state: Arc<StoreHandle>, admin_bind: bool) -> (TestAdmin, String) {
+        let graph = start_graph().await;
+        let mut settings = test_settings(&graph.uri(), &state);
+        if admin_bind {
+            settings.admin_bind = Some("127.0.0.1:0".parse().expect("address"));
         }
-    }
-
-    /// An app over an existing redis-server (a second instance sharing its data).
-    pub async fn spawn_on_redis(server: Arc<RedisServer>) -> TestAdmin {
-        let store = RedisStore::connect(&server.url())
-            .await
-            .expect("connect to the test redis");
-        TestAdmin::serve(Arc::new(store), Backend::Redis, Backing::Redis(server)).await
-    }
-
-    async fn serve(store: Arc<dyn Store>, backend: Backend, backing: Backing) -> TestAdmin {
-        let state = web::Data::new(AdminState::new(store.clone(), &settings()));
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        let server =
-            HttpServer::new(move || App::new().app_data(state.clone()).service(admin::scope()))
-                .workers(1)
-                .listen(listener)
-                .expect("listen")
-                .run();
-        let handle = server.handle();
-        tokio::spawn(server);
-        TestAdmin {
-            address: format!("http://127.0.0.1:{port}"),
+        let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
+        settings.admin_tokens = asli::config::parse_admin_tokens(&format!(
+            "ops:admin:{},auditor:viewer:{}",
+            hash(OPS_TOKEN),
+            hash(VIEWER_TOKEN)
+        ))
+        .expect("test tokens");
+        let store = state.open().await;
+        let app = Application::build_with(
+            settings,
+            store.clone(),
+            BuildOptions {
+                spawn_workers: false,
+                retry: fast_retry(),
+            },
+        )
+        .await
+        .expect("the app builds");
+        let public = format!("http://127.0.0.1:{}", app.port());
+        let address = match app.admin_port() {
+            Some(port) => format!("http://127.0.0.1:{port}"),
+            None => public.clone(),
+        };
+        let shutdown = app.shutdown_token();
+        tokio::spawn(app.run_until_stopped());
+        let admin = TestAdmin {
+            address,
             client: reqwest::Client::new(),
             store,
-            backend,
-            _backing: backing,
-            server: handle,
-        }
-    }
-
-    /// The redis-server behind this app (Redis backend only).
-    pub fn redis(&self) -> Option<Arc<RedisServer>> {
-        match &self._backing {
-            Backing::Redis(s) => Some(s.clone()),
-            Backing::Dir(_) => None,
-        }
+            backend: state.kind,
+            state,
+            shutdown,
+        };
+        (admin, public)
     }
 
     /// A request with the bootstrap admin token.

@@ -1,11 +1,10 @@
 //! Tokens and roles, the sign-in brake, the audit log, the spec, and the thin store views.
 
-use std::sync::Arc;
-
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{BACKENDS, OPS_TOKEN, TestAdmin, VIEWER_TOKEN, error_code, official};
+use crate::helpers::app::StoreKind;
 
 #[tokio::test]
 async fn a_call_without_a_valid_token_is_401_and_does_nothing() {
@@ -35,6 +34,19 @@ async fn a_call_without_a_valid_token_is_401_and_does_nothing() {
             .unwrap();
         assert_eq!(unknown_path.status(), 401);
         assert_eq!(app.store.load_registry().await.unwrap().version, 0, "{b:?}");
+        let r = app
+            .req(Method::PUT, "/admin/officials")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["allow"], "GET, POST");
+        assert_eq!(error_code(r, 405).await.0, "method_not_allowed");
+        let r = app
+            .req(Method::GET, "/admin/nothing-here")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 404).await.0, "not_found");
     }
 }
 
@@ -157,7 +169,7 @@ async fn the_audit_log_shows_every_write_with_its_actor_before_and_after() {
             .unwrap();
         assert_eq!(
             r.status(),
-            404,
+            405,
             "the audit log cannot be rewritten through the API"
         );
     }
@@ -270,18 +282,28 @@ async fn dead_letters_and_incidents_are_listed_and_an_unknown_retry_is_404() {
 
 #[tokio::test]
 async fn a_change_made_through_one_instance_is_seen_by_another_on_the_same_redis() {
-    let a = TestAdmin::spawn(super::Backend::Redis).await;
-    let b = TestAdmin::spawn_on_redis(a.redis().expect("redis backend")).await;
+    let a = TestAdmin::spawn(StoreKind::Redis).await;
+    let b = TestAdmin::spawn_on(a.state.clone()).await;
+    let text = "I am Arvind Mehta. Send Amazon gift cards now.";
+    let check = |app: &TestAdmin| {
+        let r = app
+            .req(Method::POST, "/admin/check")
+            .json(&json!({"text": text, "phone": "+917000000001"}));
+        async move { r.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    // B builds its matcher before the change, so it must notice the registry move.
+    assert_eq!(check(&b).await["verdict"], "unregistered");
     assert_eq!(b.lookup("+917000000001").await["status"], "unknown");
-    let o = a.create_ok(official("A", 1)).await;
+    let o = a.create_ok(official("Arvind Mehta", 1)).await;
+    assert_eq!(check(&b).await["verdict"], "genuine");
     assert_eq!(b.lookup("+917000000001").await["official"]["id"], o["id"]);
     let id = o["id"].as_str().unwrap();
     b.req(Method::DELETE, &format!("/admin/officials/{id}"))
         .send()
         .await
         .unwrap();
+    assert_eq!(check(&a).await["verdict"], "revoked");
     assert_eq!(a.lookup("+917000000001").await["status"], "revoked");
-    let _keep: Arc<_> = a.redis().unwrap();
 }
 
 #[tokio::test]
@@ -323,4 +345,24 @@ async fn the_check_gives_the_verdict_the_bot_would_give_from_the_current_registr
             .unwrap();
         assert_eq!(error_code(r, 422).await.0, "invalid_body");
     }
+}
+
+#[tokio::test]
+async fn with_an_admin_bind_the_admin_api_is_served_only_on_its_own_address() {
+    let (app, public) = TestAdmin::spawn_with_admin_bind(StoreKind::Embedded).await;
+    assert_ne!(app.address, public);
+    let r = app
+        .req(Method::GET, "/admin/officials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = app
+        .client
+        .get(format!("{public}/admin/officials"))
+        .bearer_auth(super::ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }

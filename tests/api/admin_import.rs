@@ -43,7 +43,13 @@ async fn a_bad_row_in_a_5000_row_import_leaves_the_registry_unchanged() {
 async fn ten_thousand_rows_import_in_one_go() {
     for b in BACKENDS {
         let app = TestAdmin::spawn(b).await;
+        // Speed is measured by `benches/registry_import.rs`; the time is only printed here.
+        let started = std::time::Instant::now();
         let r = app.import(big_csv(10_000), "text/csv", false).await;
+        eprintln!(
+            "{b:?}: 10,000-row import took {:?} (debug build)",
+            started.elapsed()
+        );
         assert_eq!(r.status(), 200, "{b:?}");
         let report: Value = r.json().await.unwrap();
         assert_eq!(report["created"].as_array().unwrap().len(), 10_000);
@@ -280,5 +286,25 @@ async fn the_export_is_csv_with_the_documented_columns() {
         let body = r.text().await.unwrap();
         assert!(body.starts_with(&format!("{HEADER}\r\n")));
         assert!(body.contains("+917000000001:official"));
+    }
+}
+
+#[tokio::test]
+async fn an_import_without_a_status_does_not_bring_a_retired_official_back() {
+    for b in BACKENDS {
+        let app = TestAdmin::spawn(b).await;
+        let o = app.create_ok(official("Mahesh Tiwari", 61)).await;
+        let id = o["id"].as_str().unwrap();
+        app.req(Method::DELETE, &format!("/admin/officials/{id}"))
+            .send()
+            .await
+            .unwrap();
+        let csv = format!("id,name,phones\n{id},Mahesh Tiwari,+917000000061\n");
+        let r = app.import(csv, "text/csv", false).await;
+        assert_eq!(r.status(), 200, "{b:?}");
+        assert_eq!(app.lookup("+917000000061").await["status"], "revoked");
+        let csv = format!("id,name,phones,status\n{id},Mahesh Tiwari,+917000000061,active\n");
+        app.import(csv, "text/csv", false).await;
+        assert_eq!(app.lookup("+917000000061").await["status"], "active");
     }
 }

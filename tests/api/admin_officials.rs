@@ -254,6 +254,12 @@ async fn listing_filters_by_text_organisation_and_status() {
             .unwrap();
         assert_eq!(error_code(r, 400).await.0, "bad_query");
         let r = app
+            .req(Method::GET, "/admin/officials?limit=0")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(error_code(r, 400).await.0, "bad_query");
+        let r = app
             .req(Method::GET, "/admin/officials?colour=red")
             .send()
             .await

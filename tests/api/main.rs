@@ -6,5 +6,7 @@ mod admin;
 mod delivery;
 mod delivery_shutdown;
 mod helpers;
+mod registry_sync;
+mod review;
 mod store;
 mod webhook;

@@ -34,6 +34,7 @@ on_both_stores!(
     a_body_escaped_as_meta_escapes_it_verifies_and_is_answered,
     an_accepted_message_is_answered_after_a_restart,
     a_contact_card_of_an_unregistered_number_is_unverified,
+    a_text_without_a_number_and_the_number_that_follows_get_one_combined_fake_verdict,
 );
 
 const REGISTERED: &str = "+917000000001";
@@ -286,4 +287,47 @@ async fn when_redis_is_down_the_webhook_answers_503_and_the_retry_is_answered() 
     assert_eq!(app.post_webhook(&body).await.status(), 200);
     app.drain().await;
     assert_eq!(sent_replies(&app.graph).await.len(), 1);
+}
+
+async fn a_text_without_a_number_and_the_number_that_follows_get_one_combined_fake_verdict(
+    kind: StoreKind,
+) {
+    let (app, _state) = seeded(kind).await;
+    let scam =
+        "Arvind Mehta here. I am in a meeting, can't talk. Send 5 Amazon gift cards urgently.";
+    assert_eq!(
+        app.post_webhook(&forwarded_text(&wamid(100), scam))
+            .await
+            .status(),
+        200
+    );
+    app.drain().await;
+    assert_eq!(
+        app.post_webhook(&forwarded_text(&wamid(101), "+94 71 234 5678"))
+            .await
+            .status(),
+        200
+    );
+    app.drain().await;
+
+    let replies = sent_replies(&app.graph).await;
+    assert_eq!(replies.len(), 2);
+    let first = replies[0]["text"]["body"].as_str().unwrap();
+    let second = replies[1]["text"]["body"].as_str().unwrap();
+    assert!(
+        first.lines().next().unwrap().contains("NEED NUMBER"),
+        "{first}"
+    );
+    assert!(second.lines().next().unwrap().contains("FAKE"), "{second}");
+    assert!(
+        second.contains("Arvind Mehta"),
+        "the combined verdict names who it pretends to be: {second}"
+    );
+    assert_eq!(replies[1]["context"]["message_id"], wamid(101).as_str());
+
+    // The impersonation became an incident, and the number is now a reported one.
+    let incidents = app.store.incidents(None, 10).await.unwrap();
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(incidents[0].number, "+94712345678");
+    assert_eq!(incidents[0].reporters, 1);
 }

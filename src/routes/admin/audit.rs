@@ -15,9 +15,11 @@ use crate::registry::AuditFilter;
 pub struct AuditQuery {
     /// Entries after this `seq` (the previous page's `next_after`); 0 = from the start.
     #[serde(default)]
+    #[param(minimum = 0)]
     pub after: u64,
     /// Page size, 1 to 500 (default 100).
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
     /// Only this actor.
     pub actor: Option<String>,
     /// Only this official.
@@ -38,7 +40,7 @@ pub struct AuditQuery {
 /// Entries oldest first, filtered, paged by `after`.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
@@ -49,7 +51,7 @@ pub async fn list(
     };
     let page = state
         .registry
-        .audit(&filter, q.after, q.limit.unwrap_or(100))
+        .audit(&filter, q.after, super::page_limit(q.limit, 100)?)
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }

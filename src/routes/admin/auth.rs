@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -108,9 +108,7 @@ impl FromRequest for Writer {
 }
 
 async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let state = req
-        .app_data::<web::Data<AdminState>>()
-        .ok_or_else(|| ApiError::internal(&"AdminState is not registered as app data"))?;
+    let state = AdminState::of(req)?;
     // The socket peer, not X-Forwarded-For: a header would let a guesser pick its own bucket.
     let ip = req
         .peer_addr()

@@ -17,7 +17,8 @@ pub struct DeadLetterQuery {
     /// The previous page's `next_after` (a dead-letter id).
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 100).
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
 }
 
 /// A dead letter as admins see it: the payload shown as JSON when it is JSON, else as text.
@@ -39,10 +40,10 @@ fn view(d: &DeadLetter) -> Value {
 /// Dead letters, oldest first.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<DeadLetterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let limit = super::page_limit(query.limit, 100)?;
     let items = state
         .store
         .dead_letters(query.after.as_deref(), limit)
@@ -67,7 +68,7 @@ pub async fn list(
 /// Move one dead letter back to the queue; 404 when there is no such id.
 pub async fn retry(
     Writer(caller): Writer,
-    state: web::Data<AdminState>,
+    state: AdminState,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     if !state.store.retry_dead_letter(&id).await? {

@@ -38,7 +38,7 @@ pub struct ImportQuery {
 /// Bulk create or update from CSV (`text/csv`) or a JSON array; all or nothing.
 pub async fn import(
     Writer(caller): Writer,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<ImportQuery>,
     req: HttpRequest,
     payload: web::Payload,
@@ -75,10 +75,7 @@ pub async fn import(
         (status = 503, description = "Storage unavailable", body = ErrorBody)
     ))]
 /// The whole registry as CSV that the import takes back unchanged.
-pub async fn export(
-    _caller: Caller,
-    state: web::Data<AdminState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn export(_caller: Caller, state: AdminState) -> Result<HttpResponse, ApiError> {
     let csv = state.registry.export_csv().await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))

@@ -15,7 +15,8 @@ pub struct IncidentQuery {
     /// The previous page's `next_after` (a number).
     pub after: Option<String>,
     /// Page size, 1 to 500 (default 100).
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
 }
 
 #[utoipa::path(get, path = "/admin/incidents", tag = "incidents",
@@ -30,10 +31,10 @@ pub struct IncidentQuery {
 /// Incidents ordered by number, with reporter counts and first / last seen.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let limit = super::page_limit(query.limit, 100)?;
     let items = state.store.incidents(query.after.as_deref(), limit).await?;
     let next_after = (items.len() == limit)
         .then(|| items.last().map(|i| i.number.clone()))

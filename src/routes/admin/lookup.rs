@@ -17,7 +17,7 @@ use super::{AdminState, ApiError, Caller};
 /// The number's status (`active`, `revoked`, `reported`, `unknown`) and its official.
 pub async fn lookup(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     phone: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.registry.lookup(&phone).await?))

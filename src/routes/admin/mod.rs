@@ -1,16 +1,21 @@
 //! The admin API (contract §4): thin handlers over [`RegistryService`] and the [`Store`].
 //!
-//! Mount with `App::new().app_data(web::Data::new(AdminState::new(..))).service(scope())`:
-//! [`scope`] is the whole `/admin` scope. Every call authenticates first ([`auth`]), so a call
-//! without a valid token answers 401 and does nothing — unknown paths included.
+//! [`scope`] is the whole `/admin` scope. Handlers find their [`AdminState`] as app data, or
+//! build it from the app's [`AppState`] (the registry service, the tokens, the shared verify
+//! engine). Every call authenticates first ([`auth`]), so a call without a valid token answers
+//! 401 and does nothing — unknown paths included.
 
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, Scope, web};
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Scope, web};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use crate::app::AppState;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::registry::RegistryService;
@@ -52,24 +57,50 @@ pub struct AdminState {
 
 impl AdminState {
     /// Build from the store and the settings (`ASLI_ADMIN_TOKEN`, `ASLI_ADMIN_TOKENS`,
-    /// `ASLI_HOME_REGION`); `/admin/check` uses a fresh [`Engine`] until
-    /// [`AdminState::with_checker`] installs another (the app installs the worker's).
+    /// `ASLI_HOME_REGION`), with a verify engine of its own for `/admin/check`.
     pub fn new(store: Arc<dyn Store>, settings: &Settings) -> AdminState {
+        let engine = Arc::new(Engine::new(settings.home_region));
+        AdminState::with_engine(store, settings, engine)
+    }
+
+    /// Build over the app's shared state, using its verify engine.
+    pub fn from_app(app: &AppState) -> AdminState {
+        AdminState::with_engine(app.store.clone(), &app.settings, app.engine.clone())
+    }
+
+    fn with_engine(store: Arc<dyn Store>, settings: &Settings, engine: Arc<Engine>) -> AdminState {
         AdminState {
             registry: RegistryService::new(store.clone(), settings.home_region),
-            checker: Arc::new(check::EngineChecker::new(
-                Arc::new(Engine::new(settings.home_region)),
-                store.clone(),
-            )),
+            checker: Arc::new(check::EngineChecker::new(engine, store.clone())),
             store,
             tokens: AdminTokens::new(&settings.admin_token, settings.admin_tokens.clone()),
         }
     }
 
-    /// Use `checker` for `/admin/check` (e.g. the analyzer the worker already keeps current).
+    /// Use `checker` for `/admin/check`.
     pub fn with_checker(mut self, checker: Arc<dyn Checker>) -> AdminState {
         self.checker = checker;
         self
+    }
+
+    /// The state for `req`: a registered `web::Data<AdminState>` first, else one built from
+    /// `web::Data<AppState>` (cheap: shared handles and a hash of the bootstrap token).
+    pub fn of(req: &HttpRequest) -> Result<AdminState, ApiError> {
+        if let Some(state) = req.app_data::<web::Data<AdminState>>() {
+            return Ok(state.get_ref().clone());
+        }
+        req.app_data::<web::Data<AppState>>()
+            .map(|app| AdminState::from_app(app))
+            .ok_or_else(|| ApiError::internal(&"neither AdminState nor AppState is app data"))
+    }
+}
+
+impl FromRequest for AdminState {
+    type Error = ApiError;
+    type Future = Ready<Result<AdminState, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(AdminState::of(req))
     }
 }
 
@@ -88,24 +119,72 @@ pub fn scope() -> Scope {
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_request(format!("the path is not valid: {e}")).into()
         }))
-        .route("/officials/import", web::post().to(import_export::import))
-        .route("/officials/export", web::get().to(import_export::export))
-        .route("/officials", web::post().to(officials::create))
-        .route("/officials", web::get().to(officials::list))
-        .route("/officials/{id}", web::get().to(officials::get))
-        .route("/officials/{id}", web::patch().to(officials::update))
-        .route("/officials/{id}", web::delete().to(officials::retire))
-        .route("/check", web::post().to(check::check))
-        .route("/lookup/{phone}", web::get().to(lookup::lookup))
-        .route("/audit", web::get().to(audit::list))
-        .route("/incidents", web::get().to(incidents::list))
-        .route("/dead-letters", web::get().to(dead_letters::list))
-        .route(
-            "/dead-letters/{id}/retry",
-            web::post().to(dead_letters::retry),
+        .service(resource("/officials/import", "POST").route(web::post().to(import_export::import)))
+        .service(resource("/officials/export", "GET").route(web::get().to(import_export::export)))
+        .service(
+            resource("/officials", "GET, POST")
+                .route(web::post().to(officials::create))
+                .route(web::get().to(officials::list)),
+        )
+        .service(
+            resource("/officials/{id}", "GET, PATCH, DELETE")
+                .route(web::get().to(officials::get))
+                .route(web::patch().to(officials::update))
+                .route(web::delete().to(officials::retire)),
+        )
+        .service(resource("/check", "POST").route(web::post().to(check::check)))
+        .service(resource("/lookup/{phone}", "GET").route(web::get().to(lookup::lookup)))
+        .service(resource("/audit", "GET").route(web::get().to(audit::list)))
+        .service(resource("/incidents", "GET").route(web::get().to(incidents::list)))
+        .service(resource("/dead-letters", "GET").route(web::get().to(dead_letters::list)))
+        .service(
+            resource("/dead-letters/{id}/retry", "POST").route(web::post().to(dead_letters::retry)),
         )
         .route("/deliveries/{wamid}", web::get().to(deliveries::get))
         .default_service(web::to(not_found))
+}
+
+/// A resource whose other methods answer a JSON 405 with `Allow` (after authentication).
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |caller: Caller, req: HttpRequest| {
+        method_not_allowed(caller, req, allow)
+    }))
+}
+
+async fn method_not_allowed(
+    _caller: Caller,
+    req: HttpRequest,
+    allow: &'static str,
+) -> HttpResponse {
+    let e = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "{} is not allowed on {}; use {allow}",
+            req.method(),
+            req.path()
+        ),
+    );
+    let mut response = actix_web::ResponseError::error_response(&e);
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
+}
+
+/// A page size from a query: 1 to 500, `default` when absent; anything else is a 400.
+pub fn page_limit(limit: Option<u64>, default: usize) -> Result<usize, ApiError> {
+    match limit {
+        None => Ok(default),
+        Some(n @ 1..=500) => Ok(n as usize),
+        Some(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "limit must be a whole number from 1 to 500",
+        )),
+    }
 }
 
 /// Unknown admin paths: authenticate first (401 stays 401), then a JSON 404.

@@ -23,7 +23,8 @@ pub struct ListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 50).
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u64>,
 }
 
 fn with_etag(mut builder: actix_web::HttpResponseBuilder, o: &Official) -> HttpResponse {
@@ -57,7 +58,7 @@ fn if_match(req: &HttpRequest) -> Result<Option<&str>, ApiError> {
 /// `POST /admin/officials`: 201 with the official, `Location` and `ETag`.
 pub async fn create(
     Writer(caller): Writer,
-    state: web::Data<AdminState>,
+    state: AdminState,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -81,7 +82,7 @@ pub async fn create(
 /// `GET /admin/officials`: a filtered page, ordered by id.
 pub async fn list(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
@@ -92,7 +93,11 @@ pub async fn list(
     };
     let page = state
         .registry
-        .list(&filter, q.cursor.as_deref(), q.limit.unwrap_or(50))
+        .list(
+            &filter,
+            q.cursor.as_deref(),
+            super::page_limit(q.limit, 50)?,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -109,7 +114,7 @@ pub async fn list(
 /// `GET /admin/officials/{id}`: one official with its `ETag`.
 pub async fn get(
     _caller: Caller,
-    state: web::Data<AdminState>,
+    state: AdminState,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let o = state.registry.get(&id).await?;
@@ -138,7 +143,7 @@ pub async fn get(
 /// `PATCH /admin/officials/{id}`: partial update; `If-Match` required (428), 412 when stale.
 pub async fn update(
     Writer(caller): Writer,
-    state: web::Data<AdminState>,
+    state: AdminState,
     id: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
@@ -172,7 +177,7 @@ pub async fn update(
 /// `DELETE /admin/officials/{id}`: retire (status `revoked`); `If-Match` optional.
 pub async fn retire(
     Writer(caller): Writer,
-    state: web::Data<AdminState>,
+    state: AdminState,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

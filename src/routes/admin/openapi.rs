@@ -85,8 +85,8 @@ pub async fn docs_page() -> HttpResponse {
 /// Register `openapi.json` and `docs` on the admin scope.
 pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
     scope
-        .route("/openapi.json", web::get().to(spec))
-        .route("/docs", web::get().to(docs_page))
+        .service(web::resource("/openapi.json").route(web::get().to(spec)))
+        .service(web::resource("/docs").route(web::get().to(docs_page)))
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ macro_rules! conformance_tests {
             a_waiting_claim_receives_a_job_enqueued_meanwhile,
             a_claim_on_an_empty_queue_gives_nothing_after_its_wait,
             dead_letters_are_listed_oldest_first_paged_and_retried,
+            an_out_of_range_dead_letter_id_names_nothing_rather_than_failing,
             queue_stats_count_ready_in_flight_delayed_and_dead,
             ephemeral_values_can_be_put_read_and_taken_once,
             put_if_absent_only_sets_a_missing_or_expired_key,

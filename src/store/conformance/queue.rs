@@ -278,6 +278,34 @@ pub async fn dead_letters_are_listed_oldest_first_paged_and_retried(store: &dyn 
     );
 }
 
+/// A dead-letter id or cursor no store could have handed out (digits beyond any 64-bit id, the
+/// largest id there is) names nothing: an empty page and "not found", never a store error,
+/// which the admin API would turn into a 503.
+pub async fn an_out_of_range_dead_letter_id_names_nothing_rather_than_failing(store: &dyn Store) {
+    store.enqueue(b"d", None).await.expect("enqueue");
+    let job = claim_now(store, "c1").await.expect("a job");
+    store
+        .dead_letter(&job, b"d", "failed")
+        .await
+        .expect("dead letter");
+    for id in [
+        "99999999999999999999999-0",
+        "1-99999999999999999999999",
+        "18446744073709551615-18446744073709551615",
+        "99999999999999999999999",
+    ] {
+        match store.dead_letters(Some(id), 10).await {
+            Ok(page) => assert!(page.is_empty(), "listing after {id} gave {page:?}"),
+            Err(e) => panic!("listing after {id} failed: {e}"),
+        }
+        match store.retry_dead_letter(id).await {
+            Ok(retried) => assert!(!retried, "retrying {id} said it retried"),
+            Err(e) => panic!("retrying {id} failed: {e}"),
+        }
+    }
+    assert_eq!(store.dead_letters(None, 10).await.expect("list").len(), 1);
+}
+
 /// Queue stats see each state.
 pub async fn queue_stats_count_ready_in_flight_delayed_and_dead(store: &dyn Store) {
     for i in 0..4 {

@@ -190,6 +190,16 @@ fn ttl_ms(ttl: Duration) -> u64 {
 
 #[async_trait]
 impl Store for RedisStore {
+    async fn registry_announcements(
+        &self,
+    ) -> Result<Option<futures::stream::BoxStream<'static, u64>>, StoreError> {
+        use futures::StreamExt as _;
+        if self.client.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.subscribe_registry_changes().await?.boxed()))
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let _: String = self

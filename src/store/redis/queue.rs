@@ -15,15 +15,18 @@ const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Whether `id` looks like a stream entry id (`<ms>-<seq>`); anything else is never one of ours.
 fn is_stream_id(id: &str) -> bool {
-    match id.split_once('-') {
-        Some((ms, seq)) => {
-            !ms.is_empty()
-                && !seq.is_empty()
-                && ms.bytes().all(|b| b.is_ascii_digit())
-                && seq.bytes().all(|b| b.is_ascii_digit())
-        }
-        None => false,
+    stream_id_parts(id).is_some()
+}
+
+/// The two halves of a stream id, each a 64-bit number as Redis requires: digits beyond that
+/// make Redis answer an error (an admin's typo would become a 503), so they are no id.
+fn stream_id_parts(id: &str) -> Option<(u64, u64)> {
+    let (ms, seq) = id.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(ms) || !digits(seq) {
+        return None;
     }
+    Some((ms.parse().ok()?, seq.parse().ok()?))
 }
 
 impl RedisStore {
@@ -206,6 +209,10 @@ impl RedisStore {
     ) -> Result<Vec<DeadLetter>, StoreError> {
         let start = match after {
             None => "-".to_string(),
+            // Nothing comes after the largest id (Redis rejects an exclusive start there).
+            Some(id) if stream_id_parts(id) == Some((u64::MAX, u64::MAX)) => {
+                return Ok(Vec::new());
+            }
             Some(id) if is_stream_id(id) => format!("({id}"),
             // A cursor we never handed out: nothing comes after it.
             Some(_) => return Ok(Vec::new()),

@@ -14,6 +14,13 @@ fn found(text: &str) -> Vec<String> {
 fn written_forms_of_numbers_are_found() {
     let cases: &[(&str, &[&str])] = &[
         ("call me on +91 70000 00001", &["+917000000001"]),
+        // A second half that starts with `00` is not an international prefix.
+        ("call me on +91 70000 00101", &["+917000000101"]),
+        ("98100 00123 is mine", &["+919810000123"]),
+        (
+            "9826012345 0044 7911 123456",
+            &["+919826012345", "+447911123456"],
+        ),
         ("my number 0091-70000-00001 ok", &["+917000000001"]),
         ("number: 07000000001", &["+917000000001"]),
         ("9876543210", &["+919876543210"]),
@@ -32,6 +39,8 @@ fn written_forms_of_numbers_are_found() {
         ),
         ("+251 91 123 4567", &["+251911234567"]),
         ("919876543210", &["+919876543210"]),
+        ("10 एपल कोड भेजो\n+91 70000 00001", &["+917000000001"]),
+        ("send the codes\n+91 70000 00001", &["+917000000001"]),
     ];
     for (text, want) in cases {
         assert_eq!(found(text), *want, "{text}");

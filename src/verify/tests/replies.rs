@@ -176,3 +176,69 @@ fn a_flood_of_numbers_and_names_stays_within_whatsapps_limit() {
         assert!(a.reply.chars().count() < 2_000, "{}", a.reply);
     }
 }
+
+#[test]
+fn the_need_number_reply_names_the_configured_window() {
+    let analyzer = super::super::Analyzer::new(
+        std::sync::Arc::new(super::registry()),
+        crate::phone::Region::INDIA,
+    )
+    .with_window(std::time::Duration::from_secs(5 * 60));
+    let a = analyzer.analyze(&Input::text("send apple gift cards"), NOW);
+    assert!(a.reply.contains("within 5 minutes"), "{}", a.reply);
+    assert!(
+        text("send apple gift cards")
+            .reply
+            .contains("within 10 minutes")
+    );
+}
+
+#[test]
+fn a_reply_cut_to_whatsapps_limit_still_ends_with_the_gift_code_warning() {
+    // Officials with the longest names, titles and offices the registry accepts (200 chars),
+    // five of their numbers in one message and a claim to be a sixth: the longest reply there is.
+    let long = |k: usize, what: &str| {
+        format!("{what}{k} {}", "Lambodar ".repeat(21))
+            .trim()
+            .to_string()
+    };
+    let officials: Vec<_> = (1..=6)
+        .map(|k| {
+            super::official(
+                &format!("off_long{k}"),
+                &long(k, "Naam"),
+                &[],
+                &long(k, "Pad"),
+                &[],
+                &long(k, "Karyalay"),
+                &format!("+91982605432{k}"),
+            )
+        })
+        .collect();
+    let analyzer = super::super::Analyzer::new(
+        std::sync::Arc::new(crate::registry::RegistryIndex::new(
+            1,
+            officials,
+            Default::default(),
+        )),
+        crate::phone::Region::INDIA,
+    );
+    let mut t = format!("I am {}. ", long(6, "Naam"));
+    for k in 1..=5 {
+        t.push_str(&format!("\n+91 98260 5432{k}"));
+    }
+    for language in [Language::En, Language::Hi] {
+        let a = analyzer.analyze(
+            &Input {
+                text: &t,
+                language: Some(language),
+                ..Input::default()
+            },
+            NOW,
+        );
+        assert_eq!(a.numbers.len(), 5, "{t}\n{}", a.reply);
+        let warning = super::super::reply::text(language, "warning", None);
+        assert!(a.reply.chars().count() <= MAX_REPLY_CHARS);
+        assert!(a.reply.ends_with(&warning), "{language:?}: {}", a.reply);
+    }
+}

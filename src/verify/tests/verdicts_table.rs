@@ -404,3 +404,17 @@ fn a_greeting_has_nothing_to_check_but_a_scam_text_does() {
     assert!(!super::text("send apple gift cards").nothing_to_check());
     assert!(!super::text("9876543210").nothing_to_check());
 }
+
+#[test]
+fn every_number_keeps_its_country_including_shared_calling_codes() {
+    let a = super::text(
+        "+1 416 555 0123, +1 (415) 555-2671, +94 71 234 5678, 7000000001, +44 7400 123456",
+    );
+    let countries: Vec<_> = a.numbers.iter().map(|n| n.country.as_deref()).collect();
+    assert_eq!(
+        countries,
+        [Some("CA"), Some("US"), Some("LK"), Some("IN"), Some("GB")]
+    );
+    let foreign: Vec<bool> = a.numbers.iter().map(|n| n.foreign).collect();
+    assert_eq!(foreign, [true, true, true, false, true]);
+}
