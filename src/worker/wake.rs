@@ -4,11 +4,15 @@
 //! worker sleeps waits for the next poll. Wrapped in this, a job enqueued through this process
 //! (the webhook, a re-queued reply, an admin's retry) wakes one idle worker at once. Jobs
 //! enqueued by other instances, and delayed jobs coming due, are still found by the poll.
+//!
+//! Every [`Store`] method is delegated, default ones included: a method left to its default
+//! here would silently turn the inner store's feature off.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
+use futures::stream::BoxStream;
 use tokio::sync::Notify;
 
 use crate::registry::{AuditEntry, Official};
@@ -194,6 +198,10 @@ impl Store for WakingStore {
 
     async fn audit_log(&self, after: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
         self.inner.audit_log(after, limit).await
+    }
+
+    async fn registry_announcements(&self) -> Result<Option<BoxStream<'static, u64>>, StoreError> {
+        self.inner.registry_announcements().await
     }
 
     async fn record_incident(
