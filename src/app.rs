@@ -124,6 +124,8 @@ impl Application {
         options: BuildOptions,
     ) -> Result<Application, StartError> {
         let settings = Arc::new(settings);
+        // Work this process enqueues wakes its idle workers at once (no poll delay).
+        let store: Arc<dyn Store> = Arc::new(worker::WakingStore::new(store));
         let engine = Arc::new(Engine::new(settings.home_region));
         let outbox = match (&settings.access_token, settings.dry_run) {
             (Some(token), false) => Outbox::Graph(GraphClient::new(

@@ -14,6 +14,7 @@ mod job;
 mod outbox;
 mod retry;
 mod status;
+mod wake;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +31,7 @@ pub use job::{Job, PendingReply};
 pub use outbox::Outbox;
 pub use retry::RetryPolicy;
 pub use status::{DeliveryEvent, DeliveryHistory, delivery_history};
+pub use wake::WakingStore;
 
 /// The default of how long a claimed job stays leased before another worker may take it over
 /// (`ASLI_JOB_LEASE_SECS`). Longer than any single step can take (the Graph API call has a
