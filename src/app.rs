@@ -313,7 +313,8 @@ impl RootSpanBuilder for QuietRootSpan {
         tracing::info_span!(
             "http",
             method = %request.method(),
-            path = %request.path(),
+            // The route pattern, not the path: `/admin/lookup/{phone}` must not log the number.
+            path = %request.match_pattern().unwrap_or_else(|| "unmatched".to_string()),
             request_id = %uuid::Uuid::new_v4(),
             http.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,

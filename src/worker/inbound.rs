@@ -32,13 +32,16 @@ pub(super) async fn handle(
     };
     let composed = match flood_check(ctx, &message, &staff).await? {
         Flood::Within => compose(ctx, &message, &staff).await?,
-        Flood::FirstOver(language) => {
-            let reply = verify::render_notice(Notice::SlowDown, language);
-            Some((reply, None, language))
-        }
+        Flood::FirstOver(language) => Some(Composed::notice(Notice::SlowDown, language)),
         Flood::Over => None,
     };
-    let Some((text, verdict, language)) = composed else {
+    let Some(Composed {
+        text,
+        verdict,
+        language,
+        window_used,
+    }) = composed
+    else {
         return ack(ctx, claimed).await;
     };
     if ctx.credentials.broken_reason().is_none() {
@@ -59,7 +62,38 @@ pub(super) async fn handle(
         via_template: false,
         resend_of: None,
     };
-    deliver(ctx, claimed, reply, Marker::Checked).await
+    deliver(ctx, claimed, reply, Marker::Checked).await?;
+    if window_used {
+        // Only now, with the combined reply handed to delivery, is the remembered text
+        // spent: a crash before this point redelivers the job with the text still there.
+        ctx.store.take_ephemeral(&window_key(&staff)).await?;
+    }
+    Ok(())
+}
+
+/// What to send for one message.
+struct Composed {
+    text: String,
+    verdict: Option<String>,
+    language: Language,
+    /// The remembered text of the conversation window went into this reply (and no new one
+    /// replaced it): forget it once the reply is on its way.
+    window_used: bool,
+}
+
+impl Composed {
+    fn notice(notice: Notice, language: Language) -> Composed {
+        Composed {
+            text: verify::render_notice(notice, language),
+            verdict: None,
+            language,
+            window_used: false,
+        }
+    }
+}
+
+fn window_key(staff: &str) -> String {
+    format!("window:{staff}")
 }
 
 /// Where a staff member stands against the per-sender limit.
@@ -115,13 +149,12 @@ async fn flood_check(
     Ok(Flood::FirstOver(language))
 }
 
-/// The reply text, its verdict code and language; `None` when the message needs no answer
-/// (a reaction, a system notice).
+/// The reply to `message`; `None` when it needs no answer (a reaction, a system notice).
 async fn compose(
     ctx: &WorkerContext,
     message: &InboundMessage,
     staff: &str,
-) -> Result<Option<(String, Option<String>, Language)>, StoreError> {
+) -> Result<Option<Composed>, StoreError> {
     let lang_key = format!("lang:{staff}");
     let chosen = ctx
         .store
@@ -141,20 +174,21 @@ async fn compose(
         ctx.store
             .put_ephemeral(&lang_key, language.code().as_bytes(), LANGUAGE_TTL)
             .await?;
-        let reply = verify::render_notice(Notice::LanguageSwitched, language);
-        return Ok(Some((reply, None, language)));
+        return Ok(Some(Composed::notice(Notice::LanguageSwitched, language)));
     }
     let cards = match &message.kind {
         MessageKind::Contacts { cards } => cards.iter().map(to_verify_card).collect(),
         _ => Vec::new(),
     };
     if text.trim().is_empty() && cards.is_empty() {
-        let language = chosen.unwrap_or(Language::En);
-        let reply = verify::render_notice(Notice::Help, language);
-        return Ok(Some((reply, None, language)));
+        return Ok(Some(Composed::notice(
+            Notice::Help,
+            chosen.unwrap_or(Language::En),
+        )));
     }
-    let window_key = format!("window:{staff}");
-    let pending = match ctx.store.take_ephemeral(&window_key).await? {
+    let window_key = window_key(staff);
+    // Read, not taken: it is deleted only once the combined reply is handed to delivery.
+    let pending = match ctx.store.get_ephemeral(&window_key).await? {
         Some(bytes) => serde_json::from_slice::<verify::Pending>(&bytes).ok(),
         None => None,
     };
@@ -168,13 +202,18 @@ async fn compose(
         pending: pending.as_ref(),
     };
     let analysis = analyzer.analyze(&input, time::OffsetDateTime::now_utc());
+    if analysis.nothing_to_check() && !input.forwarded && pending.is_none() {
+        // "hi", "ok": a greeting, not a forwarded chat to check.
+        return Ok(Some(Composed::notice(Notice::Help, analysis.language)));
+    }
     remember(ctx, staff, &window_key, &analysis).await?;
     metrics::counter!("asli_verdicts_total", "verdict" => analysis.verdict.code()).increment(1);
-    Ok(Some((
-        analysis.reply.clone(),
-        Some(analysis.verdict.code().to_string()),
-        analysis.language,
-    )))
+    Ok(Some(Composed {
+        window_used: pending.is_some() && analysis.pending.is_none(),
+        text: analysis.reply,
+        verdict: Some(analysis.verdict.code().to_string()),
+        language: analysis.language,
+    }))
 }
 
 /// Keep what the verdict asks to keep: the text waiting for its number, and incidents.

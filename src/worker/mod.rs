@@ -37,6 +37,8 @@ pub use wake::WakingStore;
 /// (`ASLI_JOB_LEASE_SECS`). Longer than any single step can take (the Graph API call has a
 /// 10 s timeout).
 pub const LEASE: Duration = Duration::from_secs(60);
+/// A job handed out this many times without finishing is dead-lettered on the next claim.
+pub const MAX_DELIVERIES: u32 = 10;
 /// Dedupe keys and sent-reply markers outlive Meta's 7-day retry window.
 pub const DEDUPE_TTL: Duration = Duration::from_secs(8 * 24 * 3600);
 
@@ -85,6 +87,24 @@ pub async fn try_execute_task(
         return Ok(ExecutionOutcome::EmptyQueue);
     };
     metrics::counter!("asli_jobs_claimed_total").increment(1);
+    if claimed.deliveries > MAX_DELIVERIES {
+        // Handed out again and again without finishing (a crash or panic each time): stop.
+        tracing::error!(
+            deliveries = claimed.deliveries,
+            "job dead-lettered after repeated failed deliveries"
+        );
+        ctx.store
+            .dead_letter(
+                &claimed,
+                &claimed.payload,
+                &format!(
+                    "gave up after {} deliveries that never finished",
+                    claimed.deliveries - 1
+                ),
+            )
+            .await?;
+        return Ok(ExecutionOutcome::TaskCompleted);
+    }
     if claimed.deliveries > 1 {
         tracing::warn!(
             deliveries = claimed.deliveries,
@@ -98,13 +118,38 @@ pub async fn try_execute_task(
             deliver::deliver(ctx, &claimed, reply, deliver::Marker::Unchecked).await?
         }
         Err(e) => {
-            tracing::error!(error = %e, "undecodable job dead-lettered");
+            // serde's message can quote payload values (message text): keep only its kind.
+            let reason = format!("undecodable job ({:?} error)", e.classify());
+            tracing::error!(reason, "undecodable job dead-lettered");
             ctx.store
-                .dead_letter(&claimed, &claimed.payload, &format!("undecodable job: {e}"))
+                .dead_letter(&claimed, &claimed.payload, &reason)
                 .await?;
         }
     }
     Ok(ExecutionOutcome::TaskCompleted)
+}
+
+/// Run one step, turning a panic into a dead letter of the job being worked on (when the
+/// panic left it identifiable) instead of a dead worker: the next step goes on.
+async fn guarded_step(
+    ctx: &WorkerContext,
+    consumer: &str,
+    wait: Duration,
+) -> Result<ExecutionOutcome, StoreError> {
+    use futures::FutureExt as _;
+    match std::panic::AssertUnwindSafe(try_execute_task(ctx, consumer, wait))
+        .catch_unwind()
+        .await
+    {
+        Ok(result) => result,
+        Err(_) => {
+            // The job stays leased and comes back after the lease; its delivery count rises,
+            // and [`MAX_DELIVERIES`] ends the loop if it panics every time.
+            tracing::error!("a worker step panicked; its job returns after the lease");
+            metrics::counter!("asli_worker_panics_total").increment(1);
+            Ok(ExecutionOutcome::TaskCompleted)
+        }
+    }
 }
 
 /// Acknowledge a finished job.
@@ -135,7 +180,7 @@ pub fn spawn_workers(
 async fn worker_loop(ctx: Arc<WorkerContext>, consumer: String, shutdown: CancellationToken) {
     let mut failures: u32 = 0;
     while !shutdown.is_cancelled() {
-        match try_execute_task(&ctx, &consumer, Duration::from_millis(500)).await {
+        match guarded_step(&ctx, &consumer, Duration::from_millis(500)).await {
             Ok(_) => failures = 0,
             Err(e) => {
                 failures = failures.saturating_add(1);

@@ -10,3 +10,4 @@ mod registry_sync;
 mod review;
 mod store;
 mod webhook;
+mod worker;
