@@ -11,24 +11,6 @@ use serde_json::{Value, json};
 use crate::helpers::graph::{FailFor, Scripted, meta_error, sent_replies, start_graph_with};
 use crate::helpers::*;
 
-/// Run an `async fn(StoreKind)` case as two tests, one per store.
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        $(
-            mod $case {
-                #[tokio::test]
-                async fn on_redis() {
-                    super::$case(crate::helpers::StoreKind::Redis).await
-                }
-                #[tokio::test]
-                async fn on_the_embedded_store() {
-                    super::$case(crate::helpers::StoreKind::Embedded).await
-                }
-            }
-        )*
-    };
-}
-
 on_both_stores!(
     a_reply_failing_twice_with_500_is_sent_once_on_the_third_try,
     a_throughput_limit_delays_the_reply_but_delivers_it,

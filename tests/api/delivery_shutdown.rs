@@ -13,24 +13,6 @@ use serde_json::Value;
 use crate::helpers::graph::{SlowAccept, sent_replies, start_graph_with};
 use crate::helpers::*;
 
-/// Run an `async fn(StoreKind)` case as two tests, one per store.
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        $(
-            mod $case {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn on_redis() {
-                    super::$case(crate::helpers::StoreKind::Redis).await
-                }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn on_the_embedded_store() {
-                    super::$case(crate::helpers::StoreKind::Embedded).await
-                }
-            }
-        )*
-    };
-}
-
 on_both_stores!(a_stop_under_load_loses_nothing_and_sends_nothing_twice);
 
 /// How many times each inbound id was answered, over all of `servers`.

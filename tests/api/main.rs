@@ -2,10 +2,12 @@
 //! Each test gets its own private `redis-server` (unix socket in a temp dir) or its own
 //! embedded store directory, and a fake Graph API (wiremock).
 
+#[macro_use]
+mod helpers;
+
 mod admin;
 mod delivery;
 mod delivery_shutdown;
-mod helpers;
 mod registry_sync;
 mod review;
 mod store;

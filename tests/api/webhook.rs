@@ -6,24 +6,6 @@ use serde_json::json;
 use crate::helpers::graph::sent_replies;
 use crate::helpers::*;
 
-/// Run an `async fn(StoreKind)` case as two tests, one per store.
-macro_rules! on_both_stores {
-    ($($case:ident),* $(,)?) => {
-        $(
-            mod $case {
-                #[tokio::test]
-                async fn on_redis() {
-                    super::$case(crate::helpers::StoreKind::Redis).await
-                }
-                #[tokio::test]
-                async fn on_the_embedded_store() {
-                    super::$case(crate::helpers::StoreKind::Embedded).await
-                }
-            }
-        )*
-    };
-}
-
 on_both_stores!(
     a_forwarded_text_with_a_registered_number_gets_one_genuine_reply,
     a_batch_of_messages_gets_one_reply_each,
