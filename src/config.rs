@@ -182,6 +182,10 @@ impl Settings {
     /// Parse settings from a map of variables (the environment, or a test's own map).
     pub fn from_map(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
         let env = Env { vars };
+        // The always-required secrets first: a fresh setup learns about those before options.
+        let app_secret = env.required_secret("WHATSAPP_APP_SECRET")?;
+        let verify_token = env.required_secret("WHATSAPP_VERIFY_TOKEN")?;
+        let admin_token = env.required_secret("ASLI_ADMIN_TOKEN")?;
         let dry_run = env.flag("WHATSAPP_DRY_RUN")?;
         let access_token = env.secret("WHATSAPP_ACCESS_TOKEN")?;
         if access_token.is_none() && !dry_run {
@@ -190,12 +194,7 @@ impl Settings {
                 "is required unless WHATSAPP_DRY_RUN=1 (set it or WHATSAPP_ACCESS_TOKEN_FILE)",
             ));
         }
-        let store = match env.secret("REDIS_URL")? {
-            Some(url) => StoreConfig::Redis(url),
-            None => {
-                StoreConfig::Embedded(PathBuf::from(env.get("ASLI_DATA_DIR").unwrap_or("./data")))
-            }
-        };
+        let store = store_from(&env)?;
         let graph_url = env
             .get("WHATSAPP_GRAPH_URL")
             .unwrap_or("https://graph.facebook.com")
@@ -217,10 +216,7 @@ impl Settings {
                 "must look like v25.0",
             ));
         }
-        let home_region =
-            Region::parse(env.get("ASLI_HOME_REGION").unwrap_or("IN")).map_err(|_| {
-                ConfigError::new("ASLI_HOME_REGION", "must be an ISO country code like IN")
-            })?;
+        let home_region = home_region_from(&env)?;
         let log_format = match env.get("ASLI_LOG_FORMAT").unwrap_or("pretty") {
             "pretty" => LogFormat::Pretty,
             "json" => LogFormat::Json,
@@ -245,14 +241,14 @@ impl Settings {
                     "must be an address like 127.0.0.1:8081",
                 )?),
             },
-            app_secret: env.required_secret("WHATSAPP_APP_SECRET")?,
-            verify_token: env.required_secret("WHATSAPP_VERIFY_TOKEN")?,
+            app_secret,
+            verify_token,
             access_token,
             graph_url,
             api_version,
             dry_run,
             store,
-            admin_token: env.required_secret("ASLI_ADMIN_TOKEN")?,
+            admin_token,
             admin_tokens: parse_admin_tokens(env.get("ASLI_ADMIN_TOKENS").unwrap_or(""))?,
             home_region,
             log_format,
@@ -548,6 +544,12 @@ mod tests {
         for secret in ["verify-me", "EAAG-token", "admin-token-value"] {
             assert!(!line.contains(secret));
         }
+    }
+
+    #[test]
+    fn an_empty_environment_first_asks_for_the_app_secret() {
+        let err = Settings::from_map(&HashMap::new()).unwrap_err();
+        assert_eq!(err.variable, "WHATSAPP_APP_SECRET");
     }
 
     #[test]
