@@ -64,7 +64,7 @@ impl StoreHandle {
                     .await
                     .expect("connect to the test redis"),
             ),
-            None => Arc::new(EmbeddedStore::open(self.dir.path()).expect("open embedded store")),
+            None => Arc::new(open_embedded_when_released(self.dir.path()).await),
         }
     }
 
@@ -76,6 +76,22 @@ impl StoreHandle {
                 "ASLI_DATA_DIR".into(),
                 self.dir.path().display().to_string(),
             )],
+        }
+    }
+}
+
+/// Open the embedded store in `dir`, waiting (up to 10 s) for a stopped app in this process to
+/// let go of the file: its HTTP worker threads drop their handles a moment after it stops.
+async fn open_embedded_when_released(dir: &std::path::Path) -> EmbeddedStore {
+    let mut tries = 0;
+    loop {
+        match EmbeddedStore::open(dir) {
+            Ok(store) => return store,
+            Err(_) if tries < 100 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("open embedded store: {e:?}"),
         }
     }
 }
