@@ -97,6 +97,9 @@ pub struct Settings {
     /// `ASLI_CREDENTIALS_PROBE_SECS`: while the access token is refused, one reply is tried
     /// this often to find out whether an operator fixed it.
     pub credentials_probe: Duration,
+    /// `ASLI_CONSOLE_SESSION_SECS`: how long a sign-in to the admin console (`/admin/ui/`)
+    /// lasts before the clerk signs in again.
+    pub console_session: Duration,
 }
 
 /// An approved message template: its name and exact language code, as registered at Meta.
@@ -272,6 +275,7 @@ impl Settings {
             job_lease: env.seconds("ASLI_JOB_LEASE_SECS", "60", 1)?,
             shutdown_grace: env.seconds("ASLI_SHUTDOWN_GRACE_SECS", "30", 0)?,
             credentials_probe: env.seconds("ASLI_CREDENTIALS_PROBE_SECS", "60", 0)?,
+            console_session: env.seconds("ASLI_CONSOLE_SESSION_SECS", "28800", 60)?,
         })
     }
 }

@@ -21,10 +21,12 @@
 //! - [`simulate`]: webhook payloads byte-for-byte as Meta sends them (demo, load, tests).
 //! - [`worker`]: takes inbox jobs, verifies, replies, acknowledges; retries and dead letters.
 //! - [`routes`]: thin HTTP handlers (webhook, admin, health, metrics) over the above.
+//! - [`console`]: the admin console in the browser (`/admin/ui/`), over the admin API's rules.
 //! - [`app`]: builds the HTTP server, the worker and shutdown from a configuration.
 
 pub mod app;
 pub mod config;
+pub mod console;
 pub mod engine;
 pub mod phone;
 pub mod registry;

@@ -6,6 +6,8 @@
 mod helpers;
 
 mod admin;
+mod console;
+mod console_pages;
 mod delivery;
 mod delivery_shutdown;
 mod registry_sync;

@@ -36,7 +36,7 @@ impl AdminTokens {
     /// The bootstrap token (role admin, actor `admin`) and the named tokens.
     pub fn new(bootstrap: &SecretString, named: Vec<NamedToken>) -> AdminTokens {
         AdminTokens {
-            bootstrap: Sha256::digest(bootstrap.expose_secret().as_bytes()).into(),
+            bootstrap: token_digest(bootstrap.expose_secret()),
             named,
         }
     }
@@ -44,7 +44,13 @@ impl AdminTokens {
     /// The caller a presented token stands for. Every configured token is compared (no early
     /// exit), so the time taken does not tell which one came close.
     pub fn authenticate(&self, presented: &str) -> Option<Caller> {
-        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        self.authenticate_digest(&token_digest(presented))
+    }
+
+    /// The caller whose token has this SHA-256 `digest` ([`token_digest`]). A console session
+    /// keeps the digest, never the token, and asks again on every request, so a token taken
+    /// out of the configuration ends its sessions too.
+    pub fn authenticate_digest(&self, digest: &[u8; 32]) -> Option<Caller> {
         let mut found = None;
         if bool::from(digest.ct_eq(&self.bootstrap)) {
             found = Some(Caller {
@@ -62,6 +68,11 @@ impl AdminTokens {
         }
         found
     }
+}
+
+/// SHA-256 of a token: the form in which tokens are compared and remembered.
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 /// An authenticated caller (any role). Extracting it answers 401 / 429 for everyone else.
@@ -109,15 +120,6 @@ impl FromRequest for Writer {
 
 async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let state = AdminState::of(req)?;
-    // The socket peer, not X-Forwarded-For: a header would let a guesser pick its own bucket.
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string());
-    let lock_key = format!("admin_auth_lock:{ip}");
-    if state.store.get_ephemeral(&lock_key).await?.is_some() {
-        return Err(locked_out());
-    }
     let presented = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -128,6 +130,26 @@ async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         })
         .map(str::trim)
         .filter(|t| !t.is_empty());
+    check_token(&state, req, presented).await
+}
+
+/// Check a presented token (a bearer header, or the token typed into the console's sign-in
+/// form) behind the sign-in brake: both count failures against the same address, so the
+/// console is no way around the lock-out.
+pub async fn check_token(
+    state: &AdminState,
+    req: &HttpRequest,
+    presented: Option<&str>,
+) -> Result<Caller, ApiError> {
+    // The socket peer, not X-Forwarded-For: a header would let a guesser pick its own bucket.
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    let lock_key = format!("admin_auth_lock:{ip}");
+    if state.store.get_ephemeral(&lock_key).await?.is_some() {
+        return Err(locked_out());
+    }
     if let Some(caller) = presented.and_then(|t| state.tokens.authenticate(t)) {
         return Ok(caller);
     }

@@ -51,6 +51,27 @@ impl Checker for EngineChecker {
     }
 }
 
+/// Refuse a `phone` that holds no number (a 422 naming the field): it would be dropped
+/// silently, and the verdict would be about the text alone while the admin believed the number
+/// was checked. The console's check page applies the same rule.
+pub fn check_phone(
+    phone: Option<&str>,
+    home: crate::phone::Region,
+) -> Result<(), crate::registry::RegistryError> {
+    let Some(phone) = phone.filter(|p| !p.trim().is_empty()) else {
+        return Ok(());
+    };
+    if crate::phone::E164::parse(phone, home).is_err()
+        && crate::verify::numbers::in_text(phone, home).is_empty()
+    {
+        return Err(crate::registry::RegistryError::field(
+            "phone",
+            "is not a phone number; write it like +91 70000 00001",
+        ));
+    }
+    Ok(())
+}
+
 /// Body of `POST /admin/check`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -82,20 +103,7 @@ pub async fn check(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body: CheckRequest = read_json(&req, payload).await?;
-    // A phone that holds no number would be dropped silently, and the verdict would be
-    // about the text alone: the admin would believe the number was checked.
-    if let Some(phone) = body.phone.as_deref().filter(|p| !p.trim().is_empty()) {
-        let home = state.registry.home();
-        if crate::phone::E164::parse(phone, home).is_err()
-            && crate::verify::numbers::in_text(phone, home).is_empty()
-        {
-            return Err(crate::registry::RegistryError::field(
-                "phone",
-                "is not a phone number; write it like +91 70000 00001",
-            )
-            .into());
-        }
-    }
+    check_phone(body.phone.as_deref(), state.registry.home())?;
     let analysis = state
         .checker
         .check(&body.text, body.phone.as_deref())

@@ -22,7 +22,7 @@ pub struct DeadLetterQuery {
 }
 
 /// A dead letter as admins see it: the payload shown as JSON when it is JSON, else as text.
-fn view(d: &DeadLetter) -> Value {
+pub fn view(d: &DeadLetter) -> Value {
     let payload = serde_json::from_slice::<Value>(&d.payload)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&d.payload).into_owned()));
     json!({ "id": d.id, "error": d.error, "at": d.at, "payload": payload })

@@ -108,6 +108,8 @@ impl FromRequest for AdminState {
 pub fn scope() -> Scope {
     // Literal paths (`import`, `export`) are registered before `{id}` so they win.
     openapi::routes(web::scope("/admin"))
+        // The browser console (its own sessions, pages and errors) before the JSON calls.
+        .service(crate::console::scope())
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,

@@ -22,6 +22,7 @@ macro_rules! on_both_stores {
 }
 
 pub mod app;
+pub mod console;
 pub mod graph;
 pub mod payloads;
 pub mod redis_server;
