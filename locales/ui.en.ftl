@@ -67,10 +67,10 @@ status-revoked = Retired
 # The official form
 field-name = Name
 field-aliases = Other names
-field-aliases-hint = One a line: other spellings and scripts, e.g. अरविंद मेहता, A. Mehta.
+field-aliases-hint = One per line: other spellings and scripts, e.g. अरविंद मेहता, A. Mehta.
 field-designation = Post
 field-designation_aliases = Other names of the post
-field-designation_aliases-hint = One a line, e.g. Commissioner, आयुक्त, कमिश्नर.
+field-designation_aliases-hint = One per line, e.g. Commissioner, आयुक्त, कमिश्नर.
 field-organization = Office
 field-phones = Numbers
 field-phones-hint = Any written form: +91 70000 00001, 070000 00001, +९१ ७००००००००१. Label: official, personal, office or pa.

@@ -400,3 +400,20 @@ async fn the_chosen_language_is_remembered_and_the_hindi_console_speaks_hindi() 
     let wrong = clerk.post("/admin/ui/officials", &[("name", "x")]).await;
     assert!(wrong.body.contains("फ़ॉर्म"), "error pages speak Hindi too");
 }
+
+#[tokio::test]
+async fn the_console_is_served_where_the_admin_api_is_and_nowhere_else() {
+    let state = Arc::new(StoreHandle::new(StoreKind::Embedded));
+    let app = ConsoleApp::spawn_on(state, |s| {
+        s.admin_bind = Some("127.0.0.1:0".parse().expect("address"));
+    })
+    .await;
+    assert_ne!(app.address, app.public);
+    let mut clerk = app.clerk();
+    assert_eq!(clerk.get("/admin/ui/sign-in").await.status, 200);
+    assert_eq!(clerk.sign_in(ADMIN_TOKEN).await.status, 303);
+    let public = reqwest::get(format!("{}/admin/ui/sign-in", app.public))
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 404, "not on the public address");
+}

@@ -375,7 +375,7 @@ impl FormErrors {
                             @for m in list {
                                 li {
                                     @if control == "form" { (m) }
-                                    @else { a href={ "#" (control) } { (m) } }
+                                    @else { a href={ "#" (control) } { (label_of(lang, control)) ": " (m) } }
                                 }
                             }
                         }
@@ -383,6 +383,22 @@ impl FormErrors {
                 }
             }
         }
+    }
+}
+
+/// The label of a form control, for the list of problems.
+fn label_of(lang: Language, control: &str) -> String {
+    let row = |prefix: &str| {
+        control
+            .strip_prefix(prefix)
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    if let Some(n) = row("phone_number_") {
+        ta(lang, "field-phone-number", &[("n", (n + 1).into())])
+    } else if let Some(n) = row("phone_label_") {
+        ta(lang, "field-phone-label", &[("n", (n + 1).into())])
+    } else {
+        t(lang, &format!("field-{control}"))
     }
 }
 

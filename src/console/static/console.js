@@ -27,6 +27,9 @@ document.addEventListener("DOMContentLoaded", function () {
           if (v) { el.setAttribute(attr, v.replace(/_\d+$/, "_" + next)); }
         });
         if (el.tagName === "INPUT") { el.value = ""; el.removeAttribute("aria-invalid"); }
+        if (el.tagName === "LABEL") {
+          el.textContent = el.textContent.replace(/\d+/, String(next + 1));
+        }
       });
       copy.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
       last.parentNode.insertBefore(copy, last.nextSibling);

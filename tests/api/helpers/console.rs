@@ -21,8 +21,10 @@ pub const VIEWER_TOKEN: &str = "auditor-console-token";
 
 /// A running asli whose console is under test.
 pub struct ConsoleApp {
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` where `/admin` (and so the console) is served.
     pub address: String,
+    /// The public address (the same unless `ASLI_ADMIN_BIND` is set).
+    pub public: String,
     /// The app's store.
     pub store: Arc<dyn Store>,
     /// The state, for a second instance over it.
@@ -69,11 +71,17 @@ impl ConsoleApp {
         )
         .await
         .expect("the app builds");
-        let address = format!("http://127.0.0.1:{}", app.port());
+        let public = format!("http://127.0.0.1:{}", app.port());
+        // The console lives wherever `/admin` is served.
+        let address = match app.admin_port() {
+            Some(port) => format!("http://127.0.0.1:{port}"),
+            None => public.clone(),
+        };
         let shutdown = app.shutdown_token();
         tokio::spawn(app.run_until_stopped());
         ConsoleApp {
             address,
+            public,
             _graph: graph,
             store,
             state,
