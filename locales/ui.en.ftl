@@ -57,7 +57,6 @@ officials-shown = { $count ->
     [one] One official on this page
    *[other] { $count } officials on this page
 }
-officials-count = { $count } officials
 officials-new-title = Add an official
 officials-save-new = Add official
 status-any = Any status

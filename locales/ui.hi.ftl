@@ -54,7 +54,6 @@ officials-search-hint = नाम, दूसरा नाम, पद या क�
 officials-filter = दिखाएँ
 officials-none = कोई अधिकारी नहीं मिला।
 officials-shown = इस पृष्ठ पर { $count } अधिकारी
-officials-count = { $count } अधिकारी
 officials-new-title = अधिकारी जोड़ें
 officials-save-new = अधिकारी जोड़ें
 status-any = कोई भी स्थिति

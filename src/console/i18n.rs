@@ -8,11 +8,10 @@ use std::sync::LazyLock;
 
 use actix_web::HttpRequest;
 use actix_web::http::header::ACCEPT_LANGUAGE;
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use unic_langid::langid;
+use fluent_bundle::{FluentArgs, FluentValue};
 
 pub use crate::verify::Language;
+use crate::verify::texts::Texts;
 
 /// The console's English texts.
 pub const UI_EN_FTL: &str = include_str!("../../locales/ui.en.ftl");
@@ -21,63 +20,28 @@ pub const UI_HI_FTL: &str = include_str!("../../locales/ui.hi.ftl");
 /// The cookie that remembers the clerk's language (`en` or `hi`).
 pub const LANG_COOKIE: &str = "asli_lang";
 
-struct Bundles {
-    en: FluentBundle<FluentResource>,
-    hi: FluentBundle<FluentResource>,
-}
-
-static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles {
-    en: bundle(UI_EN_FTL, langid!("en")),
-    hi: bundle(UI_HI_FTL, langid!("hi")),
-});
-
-fn bundle(source: &str, lang: unic_langid::LanguageIdentifier) -> FluentBundle<FluentResource> {
-    // A syntax error would lose only the broken entries; the tests below refuse any.
-    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
-    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
-    // Isolation marks around arguments would end up inside form values and CSV names.
-    bundle.set_use_isolating(false);
-    let _ = bundle.add_resource(resource);
-    bundle
-}
+static TEXTS: LazyLock<Texts> = LazyLock::new(|| Texts::new(UI_EN_FTL, UI_HI_FTL));
 
 /// The text of `id` in `lang` (English when Hindi lacks it, the id itself when both do, so a
 /// page never shows an empty label).
 pub fn t(lang: Language, id: &str) -> String {
-    format(lang, id, None)
+    TEXTS.text(lang, id, None)
 }
 
 /// The text of `id` when a console file has it (for ids made from data: verdict and signal
 /// codes a newer engine may add).
 pub fn t_opt(lang: Language, id: &str) -> Option<String> {
-    let known = BUNDLES.en.has_message(id) || BUNDLES.hi.has_message(id);
+    let known = TEXTS.has(Language::En, id) || TEXTS.has(Language::Hi, id);
     known.then(|| t(lang, id))
 }
 
-/// The text of `id` with arguments, e.g. `ta(lang, "officials-count", &[("count", 3.into())])`.
+/// The text of `id` with arguments, e.g. `ta(lang, "officials-shown", &[("count", 3.into())])`.
 pub fn ta(lang: Language, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     let mut fa = FluentArgs::new();
     for (k, v) in args {
         fa.set(*k, v.clone());
     }
-    format(lang, id, Some(&fa))
-}
-
-fn format(lang: Language, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-    let b = &*BUNDLES;
-    let order = match lang {
-        Language::Hi => [&b.hi, &b.en],
-        Language::En => [&b.en, &b.en],
-    };
-    for bundle in order {
-        if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
-            let mut errors = Vec::new();
-            return bundle
-                .format_pattern(pattern, args, &mut errors)
-                .into_owned();
-        }
-    }
-    id.to_string()
+    TEXTS.text(lang, id, Some(&fa))
 }
 
 /// The language of the console for `req`: the cookie, else the browser's preference.
@@ -126,6 +90,7 @@ pub fn other(lang: Language) -> Language {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fluent_bundle::FluentResource;
 
     /// Message ids of a Fluent file: lines `id = ...` at the start of a line.
     fn ids(source: &str) -> Vec<&str> {

@@ -22,6 +22,7 @@ mod normalize;
 pub mod numbers;
 pub mod reply;
 pub mod signals;
+pub mod texts;
 mod titles;
 mod verdict;
 

@@ -9,11 +9,10 @@ use std::borrow::Cow;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use unic_langid::langid;
+use fluent_bundle::{FluentArgs, FluentValue};
 
 use super::claims::MAX_CANDIDATES;
+use super::texts::Texts;
 use super::{Claim, Language, NumberFinding, Signal, Verdict};
 
 /// The English texts.
@@ -35,51 +34,17 @@ pub enum Notice {
     Help,
 }
 
-struct Bundles {
-    en: FluentBundle<FluentResource>,
-    hi: FluentBundle<FluentResource>,
-}
-
-static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles {
-    en: bundle(EN_FTL, langid!("en")),
-    hi: bundle(HI_FTL, langid!("hi")),
-});
-
-fn bundle(source: &str, lang: unic_langid::LanguageIdentifier) -> FluentBundle<FluentResource> {
-    // The files are part of the binary; a syntax error would lose only the broken entries, and
-    // the unit tests refuse any.
-    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
-    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
-    // Unicode isolation marks around arguments show up as boxes on some phones.
-    bundle.set_use_isolating(false);
-    let _ = bundle.add_resource(resource);
-    bundle
-}
+static TEXTS: LazyLock<Texts> = LazyLock::new(|| Texts::new(EN_FTL, HI_FTL));
 
 /// The text of message `id` in `language` (English when missing there, the id when missing
 /// everywhere, so a reply is never empty).
 pub(crate) fn text(language: Language, id: &str, args: Option<&FluentArgs<'_>>) -> String {
-    let bundles = &*BUNDLES;
-    let order = match language {
-        Language::Hi => [&bundles.hi, &bundles.en],
-        Language::En => [&bundles.en, &bundles.en],
-    };
-    for b in order {
-        if let Some(pattern) = b.get_message(id).and_then(|m| m.value()) {
-            let mut errors = Vec::new();
-            return b.format_pattern(pattern, args, &mut errors).into_owned();
-        }
-    }
-    id.to_string()
+    TEXTS.text(language, id, args)
 }
 
 /// Whether message `id` exists in `language`'s file.
 pub fn has_message(language: Language, id: &str) -> bool {
-    let b = match language {
-        Language::En => &BUNDLES.en,
-        Language::Hi => &BUNDLES.hi,
-    };
-    b.has_message(id)
+    TEXTS.has(language, id)
 }
 
 /// A reply that is not a verdict.
