@@ -29,6 +29,7 @@ use crate::app::AppState;
 use crate::config::AdminRole;
 use crate::routes::admin::auth::token_digest;
 use crate::routes::admin::{AdminState, AdminTokens, Caller};
+use crate::store::{StateKey, keys};
 
 /// The session cookie (a random id).
 pub const SESSION_COOKIE: &str = "asli_session";
@@ -38,7 +39,6 @@ pub const SIGN_IN_COOKIE: &str = "asli_sign_in";
 pub const COOKIE_PATH: &str = "/admin/ui";
 /// Session length when the app's settings are not at hand (`ASLI_CONSOLE_SESSION_SECS`).
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(8 * 3600);
-const KEY_PREFIX: &str = "console_session:";
 
 /// What the store keeps for one session.
 #[derive(Serialize, Deserialize)]
@@ -54,7 +54,7 @@ struct Stored {
 /// A signed-in clerk.
 #[derive(Debug, Clone)]
 pub struct Session {
-    key: String,
+    key: StateKey,
     csrf: String,
     /// Who the token stands for: the audit actor and the role.
     pub caller: Caller,
@@ -84,7 +84,7 @@ impl Session {
         let bytes = serde_json::to_vec(&stored).map_err(|_| ConsoleError::Internal)?;
         // The store forgets it a little after it ends; `expires_at` is what decides.
         let ttl = lifetime.max(Duration::from_secs(1));
-        state.store.put_ephemeral(&session.key, &bytes, ttl).await?;
+        state.stores.state.put(&session.key, &bytes, ttl).await?;
         Ok((session, cookie(req, SESSION_COOKIE, id, Some(lifetime))))
     }
 
@@ -97,8 +97,9 @@ impl Session {
         let state = AdminState::of(req)?;
         let key = store_key(&id);
         let stored = state
-            .store
-            .get_ephemeral(&key)
+            .stores
+            .state
+            .get(&key)
             .await?
             .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok());
         let caller = stored
@@ -120,13 +121,13 @@ impl Session {
 
     /// End this session everywhere.
     pub async fn end(&self, state: &AdminState) -> Result<(), ConsoleError> {
-        state.store.take_ephemeral(&self.key).await?;
+        state.stores.state.take(&self.key).await?;
         Ok(())
     }
 
     /// A stable name of this session for things it owns (a staged import); not the cookie.
     pub fn owner(&self) -> &str {
-        &self.key
+        self.key.name()
     }
 
     /// This session's CSRF token, for the hidden field of every form.
@@ -268,8 +269,8 @@ fn lifetime(req: &HttpRequest) -> Duration {
         .unwrap_or(DEFAULT_LIFETIME)
 }
 
-fn store_key(id: &str) -> String {
-    format!("{KEY_PREFIX}{}", hex::encode(Sha256::digest(id.as_bytes())))
+fn store_key(id: &str) -> StateKey {
+    keys::console_session(&hex::encode(Sha256::digest(id.as_bytes())))
 }
 
 fn random_hex() -> String {
@@ -323,7 +324,7 @@ mod tests {
     #[test]
     fn the_store_never_sees_the_session_id_itself() {
         let id = random_hex();
-        assert!(!store_key(&id).contains(&id));
+        assert!(!store_key(&id).name().contains(&id));
         assert_ne!(random_hex(), id);
     }
 }

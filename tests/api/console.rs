@@ -93,7 +93,7 @@ async fn a_form_without_its_csrf_token_is_refused_and_changes_nothing(kind: Stor
         403
     );
     assert_eq!(
-        app.store.registry_version().await.unwrap(),
+        app.stores.registry.registry_version().await.unwrap(),
         0,
         "nothing written"
     );
@@ -164,7 +164,7 @@ async fn a_viewer_sees_no_write_controls_and_a_forged_write_is_refused(kind: Sto
         .await;
     assert_eq!(upload.status, 403);
     assert_eq!(
-        app.store.registry_version().await.unwrap(),
+        app.stores.registry.registry_version().await.unwrap(),
         1,
         "only the API's create"
     );

@@ -1,6 +1,9 @@
 //! The console's pages do the registry's work by the registry's rules: add, edit (with the
 //! version), retire, search, import with preview, check, and the lists.
 
+use std::time::Duration;
+
+use asli::store::{GroupId, NewJob, Outcome, StepCommit, StepResult};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -151,7 +154,7 @@ async fn field_problems_come_back_next_to_their_fields_in_hindi() {
         Some("hello"),
         "kept as typed"
     );
-    assert_eq!(app.store.registry_version().await.unwrap(), 0);
+    assert_eq!(app.stores.registry.registry_version().await.unwrap(), 0);
 }
 
 #[tokio::test]
@@ -368,7 +371,7 @@ async fn an_import_with_a_bad_row_changes_nothing_and_a_good_one_applies_after_i
         preview.body
     );
     assert_eq!(
-        app.store.registry_version().await.unwrap(),
+        app.stores.registry.registry_version().await.unwrap(),
         0,
         "a preview writes nothing"
     );
@@ -403,7 +406,7 @@ async fn an_import_with_a_bad_row_changes_nothing_and_a_good_one_applies_after_i
         )
         .await;
     assert_eq!(twice.status, 410);
-    assert_eq!(app.store.registry_version().await.unwrap(), 1);
+    assert_eq!(app.stores.registry.registry_version().await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -439,7 +442,7 @@ async fn an_import_preview_is_shown_again_when_the_registry_moved_meanwhile() {
         "the fresh preview finds the number taken"
     );
     assert!(moved.body.contains("already belongs to"));
-    assert_eq!(app.store.registry_version().await.unwrap(), 1);
+    assert_eq!(app.stores.registry.registry_version().await.unwrap(), 1);
     // Another session cannot apply what this one staged.
     let ok = clerk
         .upload("/admin/ui/import", &csrf, "r.csv", b"name\nC\n")
@@ -488,25 +491,24 @@ async fn the_export_is_the_registry_csv_the_import_takes_back() {
 
 async fn a_dead_letter_can_be_sent_again_from_the_console(kind: StoreKind) {
     let app = ConsoleApp::spawn(kind).await;
-    app.store
-        .enqueue(b"{\"not\":\"a job\"}", None)
-        .await
-        .unwrap();
-    let job = app
-        .store
-        .claim(
-            "test",
-            std::time::Duration::from_secs(60),
-            std::time::Duration::ZERO,
-        )
+    let inbox = &app.stores.inbox;
+    let job = NewJob::new(GroupId::new("staff-1"), b"{\"not\":\"a job\"}".to_vec());
+    inbox.enqueue(&[job]).await.unwrap();
+    let claimed = inbox
+        .claim("test", Duration::from_secs(60), Duration::ZERO)
         .await
         .unwrap()
         .expect("a job");
-    let id = app
-        .store
-        .dead_letter(&job, &job.payload, "Graph API said 131047")
-        .await
-        .unwrap();
+    let dead = Outcome::Dead {
+        payload: claimed.payload.clone(),
+        error: "Graph API said 131047".into(),
+    };
+    let StepResult::Committed {
+        dead_letter: Some(id),
+    } = inbox.commit(&claimed, StepCommit::new(dead)).await.unwrap()
+    else {
+        panic!("not dead-lettered");
+    };
     let mut clerk = app.signed_in(ADMIN_TOKEN).await;
     let list = clerk.get("/admin/ui/dead-letters").await;
     assert!(list.body.contains("Graph API said 131047"));
@@ -523,8 +525,15 @@ async fn a_dead_letter_can_be_sent_again_from_the_console(kind: StoreKind) {
         )
         .await;
     assert_eq!(retried.location(), "/admin/ui/dead-letters?done=retried");
-    assert!(app.store.dead_letters(None, 10).await.unwrap().is_empty());
-    assert_eq!(app.store.queue_stats().await.unwrap().ready, 1);
+    assert!(
+        app.stores
+            .inbox
+            .dead_letters(None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(app.stores.inbox.stats().await.unwrap().ready, 1);
     let again = clerk
         .post(
             &format!("/admin/ui/dead-letters/{id}/retry"),
@@ -544,7 +553,8 @@ async fn the_status_audit_and_incident_pages_show_what_the_store_holds() {
         json!({"name": "Arvind", "phones": ["+917000000001"]}),
     )
     .await;
-    app.store
+    app.stores
+        .incidents
         .record_incident("+94712345678", "staff-1", &[], 1_700_000_000)
         .await
         .unwrap();

@@ -191,7 +191,7 @@ async fn an_import_with_a_bad_row_shows_the_row_error_and_a_good_file_applies_af
     b.expect_text("#created-count", "2").await;
     b.screenshot("import-preview").await;
     assert_eq!(
-        app.store.registry_version().await.unwrap(),
+        app.stores.registry.registry_version().await.unwrap(),
         0,
         "nothing before apply"
     );
@@ -277,7 +277,7 @@ async fn a_form_without_its_csrf_token_is_refused() {
         .await;
     b.click("form.stack button[type=submit]").await;
     b.expect_text("h1", "This form cannot be accepted").await;
-    assert_eq!(app.store.registry_version().await.unwrap(), 0);
+    assert_eq!(app.stores.registry.registry_version().await.unwrap(), 0);
     b.finish().await;
 }
 

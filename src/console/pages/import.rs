@@ -2,7 +2,7 @@
 //! only then apply it. Export: the registry as CSV.
 //!
 //! The uploaded file waits in the store between preview and apply (tied to the session, for
-//! [`STAGE_TTL`]), so what is applied is exactly what was previewed. If the registry moved
+//! [`keys::CONSOLE_IMPORT_TTL`]), so what is applied is exactly what was previewed. If the registry moved
 //! in between, the apply shows a fresh preview instead of applying blind.
 
 use actix_multipart::Multipart;
@@ -21,9 +21,8 @@ use crate::console::layout::{Ctx, csrf_field, done_notice, error_notice, query};
 use crate::console::problems;
 use crate::registry::{CSV_COLUMNS, ImportFormat, ImportReport, RegistryError, RowError};
 use crate::routes::admin::{AdminState, MAX_IMPORT_BODY};
+use crate::store::{StateKey, keys};
 
-/// How long an uploaded file waits for "apply".
-pub const STAGE_TTL: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 /// Ids of updated officials listed in a preview (the counts are always complete).
 const LISTED: usize = 100;
 
@@ -88,7 +87,7 @@ pub async fn preview(
     let staged = Staged {
         owner: ctx.session.owner().to_string(),
         format,
-        version: state.store.registry_version().await?,
+        version: state.stores.registry.registry_version().await?,
         bytes: upload.bytes,
     };
     rehearse(&ctx, &state, actor, staged, &new_stage_id(), None).await
@@ -105,8 +104,9 @@ pub async fn apply(
     let id = form.get("staged");
     let key = stage_key(id).ok_or(ConsoleError::NotFound)?;
     let Some(staged) = state
-        .store
-        .get_ephemeral(&key)
+        .stores
+        .state
+        .get(&key)
         .await?
         .and_then(|b| Staged::decode(&b))
     else {
@@ -116,7 +116,7 @@ pub async fn apply(
     if staged.owner != ctx.session.owner() {
         return Err(ConsoleError::NotFound);
     }
-    let now = state.store.registry_version().await?;
+    let now = state.stores.registry.registry_version().await?;
     if now != staged.version {
         let staged = Staged {
             version: now,
@@ -126,7 +126,7 @@ pub async fn apply(
         return rehearse(&ctx, &state, actor, staged, id, Some(notice)).await;
     }
     // Taken, not read: a second click (or a second tab) finds nothing to apply twice.
-    if state.store.take_ephemeral(&key).await?.is_none() {
+    if state.stores.state.take(&key).await?.is_none() {
         let notice = error_notice(&ctx.t("import-expired"));
         return Ok(upload_page(&ctx, Some(notice), StatusCode::GONE));
     }
@@ -189,8 +189,9 @@ async fn rehearse(
     };
     let key = stage_key(id).ok_or(ConsoleError::Internal)?;
     state
-        .store
-        .put_ephemeral(&key, &staged.encode(), STAGE_TTL)
+        .stores
+        .state
+        .put(&key, &staged.encode(), keys::CONSOLE_IMPORT_TTL)
         .await?;
     Ok(preview_page(ctx, &report, id, notice))
 }
@@ -403,9 +404,8 @@ fn new_stage_id() -> String {
 }
 
 /// The store key of a staged upload, for a well-formed id only (32 hex digits).
-fn stage_key(id: &str) -> Option<String> {
-    (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| format!("console_import:{id}"))
+fn stage_key(id: &str) -> Option<StateKey> {
+    (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| keys::console_import(id))
 }
 
 #[cfg(test)]

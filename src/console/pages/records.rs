@@ -44,7 +44,7 @@ pub async fn incidents(
     q: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     let after = Some(q.after.as_str()).filter(|a| !a.is_empty());
-    let items = state.store.incidents(after, PAGE).await?;
+    let items = state.stores.incidents.incidents(after, PAGE).await?;
     let next = (items.len() == PAGE)
         .then(|| items.last().map(|i| i.number.clone()))
         .flatten();
@@ -220,7 +220,7 @@ pub async fn dead_letters(
     q: web::Query<AfterQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     let after = Some(q.after.as_str()).filter(|a| !a.is_empty());
-    let items = state.store.dead_letters(after, PAGE).await?;
+    let items = state.stores.inbox.dead_letters(after, PAGE).await?;
     let next = (items.len() == PAGE)
         .then(|| items.last().map(|d| d.id.clone()))
         .flatten();
@@ -281,7 +281,7 @@ pub async fn retry(
 ) -> Result<HttpResponse, ConsoleError> {
     ctx.session.check_csrf(form.csrf())?;
     let actor = ctx.session.writer()?;
-    if !state.store.retry_dead_letter(&id).await? {
+    if !state.stores.inbox.retry_dead_letter(&id).await? {
         return Ok(see_other("/admin/ui/dead-letters?done=gone"));
     }
     tracing::info!(actor, dead_letter = %id, "dead letter sent back to the queue from the console");

@@ -23,7 +23,7 @@ pub async fn page(
     app: Option<web::Data<AppState>>,
 ) -> Result<HttpResponse, ConsoleError> {
     let l = ctx.lang;
-    let store = match state.store.ping().await {
+    let store = match state.stores.inbox.ping().await {
         Ok(()) => Health::Ok(t(l, "status-store-ok")),
         Err(e) => {
             tracing::warn!(error = %e, "status page: store unavailable");
@@ -35,12 +35,12 @@ pub async fn page(
         let body = html! { dl.facts { (line(l, "status-store", &store)) } };
         return Ok(ctx.page(&t(l, "status-title"), body));
     };
-    let stats = state.store.queue_stats().await?;
-    let version = state.store.registry_version().await?;
+    let stats = state.stores.inbox.stats().await?;
+    let version = state.stores.registry.registry_version().await?;
     let whatsapp = app.as_deref().map(|a| whatsapp(l, a));
     let registry = match app.as_deref() {
         Some(a) => {
-            let analyzer = a.engine.current(state.store.as_ref()).await?;
+            let analyzer = a.engine.current().await?;
             let officials = analyzer.index().officials();
             let active = officials
                 .iter()

@@ -19,11 +19,12 @@ use subtle::ConstantTimeEq;
 use super::AdminState;
 use super::errors::ApiError;
 use crate::config::{AdminRole, NamedToken};
+use crate::store::keys;
 
 /// Failed attempts from one address before it is locked out.
 pub const MAX_FAILURES: u64 = 10;
 /// Window in which failures are counted, and length of a lock-out.
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(300);
+pub const FAILURE_WINDOW: Duration = keys::SIGNIN_WINDOW;
 
 /// The tokens that open `/admin`.
 #[derive(Clone)]
@@ -146,16 +147,17 @@ pub async fn check_token(
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".to_string());
-    let lock_key = format!("admin_auth_lock:{ip}");
-    if state.store.get_ephemeral(&lock_key).await?.is_some() {
+    let lock_key = keys::signin_lock(&ip);
+    if state.stores.state.get(&lock_key).await?.is_some() {
         return Err(locked_out());
     }
     if let Some(caller) = presented.and_then(|t| state.tokens.authenticate(t)) {
         return Ok(caller);
     }
     let failures = state
-        .store
-        .incr_counter(&format!("admin_auth_fail:{ip}"), FAILURE_WINDOW)
+        .stores
+        .state
+        .incr(&keys::signin_failures(&ip), FAILURE_WINDOW)
         .await?;
     tracing::warn!(
         client = %ip,
@@ -166,8 +168,9 @@ pub async fn check_token(
     );
     if failures >= MAX_FAILURES {
         state
-            .store
-            .put_ephemeral(&lock_key, b"1", FAILURE_WINDOW)
+            .stores
+            .state
+            .put(&lock_key, b"1", keys::SIGNIN_WINDOW)
             .await?;
         return Err(locked_out());
     }

@@ -4,14 +4,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use asli::app::{Application, BuildOptions};
 use asli::config::Settings;
-use asli::store::Store;
+use asli::store::Stores;
 use reqwest::header::HeaderMap;
 use sha2::{Digest, Sha256};
-use tokio_util::sync::CancellationToken;
 
-use super::app::{ADMIN_TOKEN, StoreHandle, StoreKind, fast_retry, test_settings};
+use super::app::{ADMIN_TOKEN, StoreHandle, StoreKind, TestApp, fast_retry, spawn_app_tweaked};
 use super::graph::start_graph;
 
 /// A named admin token; audited as `ops`.
@@ -21,22 +19,15 @@ pub const VIEWER_TOKEN: &str = "auditor-console-token";
 
 /// A running asli whose console is under test.
 pub struct ConsoleApp {
-    /// `http://127.0.0.1:<port>` where `/admin` (and so the console) is served.
+    /// Where `/admin` (and so the console) is served.
     pub address: String,
     /// The public address (the same unless `ASLI_ADMIN_BIND` is set).
     pub public: String,
-    /// The app's store.
-    pub store: Arc<dyn Store>,
+    /// The app's stores.
+    pub stores: Stores,
     /// The state, for a second instance over it.
     pub state: Arc<StoreHandle>,
-    _graph: wiremock::MockServer,
-    shutdown: CancellationToken,
-}
-
-impl Drop for ConsoleApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
-    }
+    _app: TestApp,
 }
 
 impl ConsoleApp {
@@ -50,42 +41,23 @@ impl ConsoleApp {
         state: Arc<StoreHandle>,
         tweak: impl FnOnce(&mut Settings),
     ) -> ConsoleApp {
-        let graph = start_graph().await;
-        let mut settings = test_settings(&graph.uri(), &state);
-        let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
-        settings.admin_tokens = asli::config::parse_admin_tokens(&format!(
-            "ops:admin:{},auditor:viewer:{}",
-            hash(OPS_TOKEN),
-            hash(VIEWER_TOKEN)
-        ))
-        .expect("test tokens");
-        tweak(&mut settings);
-        let store = state.open().await;
-        let app = Application::build_with(
-            settings,
-            store.clone(),
-            BuildOptions {
-                spawn_workers: false,
-                retry: fast_retry(),
-            },
-        )
-        .await
-        .expect("the app builds");
-        let public = format!("http://127.0.0.1:{}", app.port());
-        // The console lives wherever `/admin` is served.
-        let address = match app.admin_port() {
-            Some(port) => format!("http://127.0.0.1:{port}"),
-            None => public.clone(),
-        };
-        let shutdown = app.shutdown_token();
-        tokio::spawn(app.run_until_stopped());
+        let app = spawn_app_tweaked(&state, start_graph().await, fast_retry(), |s| {
+            let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
+            s.admin_tokens = asli::config::parse_admin_tokens(&format!(
+                "ops:admin:{},auditor:viewer:{}",
+                hash(OPS_TOKEN),
+                hash(VIEWER_TOKEN)
+            ))
+            .expect("test tokens");
+            tweak(s);
+        })
+        .await;
         ConsoleApp {
-            address,
-            public,
-            _graph: graph,
-            store,
+            address: app.admin_address.clone(),
+            public: app.address.clone(),
+            stores: app.stores.clone(),
             state,
-            shutdown,
+            _app: app,
         }
     }
 
