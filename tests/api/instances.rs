@@ -19,8 +19,7 @@ mod two_instances {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn on_redis() {
-        two_instances_answer_every_message_once_when_meta_sends_each_to_both(StoreKind::Redis)
-            .await
+        two_instances_answer_every_message_once_when_meta_sends_each_to_both(StoreKind::Redis).await
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,12 +136,17 @@ async fn acknowledged_webhooks_survive_a_kill_9_in_the_middle_of_a_flood(kind: S
             Ok(Some(n)) => {
                 acked.insert(n);
             }
-            _ => panic!("the flood stalled after {} acknowledged webhooks", acked.len()),
+            _ => panic!(
+                "the flood stalled after {} acknowledged webhooks",
+                acked.len()
+            ),
         }
     }
     served.signal("KILL");
     served.wait().await;
-    flood.await.expect("the flood ends once the process is gone");
+    flood
+        .await
+        .expect("the flood ends once the process is gone");
     while let Ok(n) = acked_rx.try_recv() {
         acked.insert(n);
     }

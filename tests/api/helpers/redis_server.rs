@@ -18,8 +18,6 @@ pub struct RedisServer {
     child: Option<Child>,
     /// TCP port of a cluster node; `None` for a plain server.
     cluster_port: Option<u16>,
-    /// Whether this node alone owns every slot (a one-node cluster).
-    owns_every_slot: bool,
 }
 
 impl RedisServer {
@@ -30,17 +28,7 @@ impl RedisServer {
             .prefix("asli-redis-")
             .tempdir()
             .expect("create a temp dir for redis-server");
-        RedisServer::start_in(dir, None, false)
-    }
-
-    /// Start a one-node Redis Cluster owning every slot, on a free TCP port of 127.0.0.1
-    /// (cluster clients need TCP), and wait until the cluster state is ok.
-    pub fn start_cluster() -> RedisServer {
-        let dir = tempfile::Builder::new()
-            .prefix("asli-redis-cluster-")
-            .tempdir()
-            .expect("create a temp dir for redis-server");
-        RedisServer::start_in(dir, Some(free_cluster_port()), true)
+        RedisServer::start_in(dir, None)
     }
 
     /// Start a cluster-enabled node owning no slots yet (see [`RedisCluster`]).
@@ -49,33 +37,24 @@ impl RedisServer {
             .prefix("asli-redis-node-")
             .tempdir()
             .expect("create a temp dir for redis-server");
-        RedisServer::start_in(dir, Some(free_cluster_port()), false)
+        RedisServer::start_in(dir, Some(free_cluster_port()))
     }
 
-    fn start_in(
-        dir: tempfile::TempDir,
-        cluster_port: Option<u16>,
-        owns_every_slot: bool,
-    ) -> RedisServer {
+    fn start_in(dir: tempfile::TempDir, cluster_port: Option<u16>) -> RedisServer {
         let socket = dir.path().join("redis.sock");
         let mut server = RedisServer {
             dir,
             socket,
             child: None,
             cluster_port,
-            owns_every_slot,
         };
         server.spawn();
         server
     }
 
-    /// The URL a store connects with: `redis+unix:///.../redis.sock`, or
-    /// `redis+cluster://127.0.0.1:<port>` for a cluster.
+    /// The URL a store connects with: `redis+unix:///.../redis.sock`.
     pub fn url(&self) -> String {
-        match self.cluster_port {
-            Some(port) => format!("redis+cluster://127.0.0.1:{port}"),
-            None => format!("redis+unix://{}", self.socket.display()),
-        }
+        format!("redis+unix://{}", self.socket.display())
     }
 
     /// Kill the server (as a crash would) and wait for it to exit. Data is lost: the server
@@ -135,9 +114,6 @@ impl RedisServer {
             .unwrap_or_else(|e| panic!("cannot run redis-server (is it installed?): {e}"));
         self.child = Some(child);
         self.wait_until_ready();
-        if self.owns_every_slot {
-            self.take_every_slot();
-        }
     }
 
     /// A synchronous connection over the unix socket.
@@ -147,31 +123,6 @@ impl RedisServer {
             .expect("socket URL")
             .get_connection()
             .expect("connect over the socket")
-    }
-
-    /// Make this node own all 16384 slots and wait for `cluster_state:ok`.
-    fn take_every_slot(&mut self) {
-        let mut conn = self.connection();
-        // Fails harmlessly when the slots are already ours (a restart reads nodes.conf).
-        let _: redis::RedisResult<()> = redis::cmd("CLUSTER")
-            .arg("ADDSLOTSRANGE")
-            .arg(0)
-            .arg(16383)
-            .query(&mut conn);
-        let started = Instant::now();
-        loop {
-            let info: String = redis::cmd("CLUSTER")
-                .arg("INFO")
-                .query(&mut conn)
-                .expect("CLUSTER INFO");
-            if info.contains("cluster_state:ok") {
-                return;
-            }
-            if started.elapsed() > START_TIMEOUT {
-                panic!("the one-node cluster never became ready:\n{info}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
     }
 
     fn wait_until_ready(&mut self) {

@@ -98,4 +98,3 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
-
