@@ -265,7 +265,7 @@ fn same_token(expected: &str, presented: &str) -> Result<(), ConsoleError> {
 /// How long a session lasts: `ASLI_CONSOLE_SESSION_SECS` from the app's settings.
 fn lifetime(req: &HttpRequest) -> Duration {
     req.app_data::<actix_web::web::Data<AppState>>()
-        .map(|app| app.settings.console_session)
+        .map(|app| app.settings.admin.console_session)
         .unwrap_or(DEFAULT_LIFETIME)
 }
 

@@ -15,7 +15,6 @@ on_both_stores!(
     a_form_without_its_csrf_token_is_refused_and_changes_nothing,
     a_viewer_sees_no_write_controls_and_a_forged_write_is_refused,
     an_expired_session_sends_the_clerk_back_to_sign_in,
-    signing_out_ends_the_session,
     wrong_tokens_in_the_console_count_toward_the_same_lockout_as_the_api,
 );
 
@@ -173,7 +172,7 @@ async fn a_viewer_sees_no_write_controls_and_a_forged_write_is_refused(kind: Sto
 async fn an_expired_session_sends_the_clerk_back_to_sign_in(kind: StoreKind) {
     // A session that lasts no time at all: the very next page finds it ended.
     let state = Arc::new(StoreHandle::new(kind));
-    let app = ConsoleApp::spawn_on(state, |s| s.console_session = Duration::ZERO).await;
+    let app = ConsoleApp::spawn_on(state, |s| s.admin.console_session = Duration::ZERO).await;
     let mut clerk = app.clerk();
     let signed = clerk.sign_in(ADMIN_TOKEN).await;
     assert_eq!(signed.status, 303);
@@ -203,6 +202,9 @@ async fn an_expired_session_sends_the_clerk_back_to_sign_in(kind: StoreKind) {
         Some("/admin/ui/audit?actor=ops")
     );
 }
+
+// Sessions are store state like any other: on a Redis Cluster too.
+on_every_store!(signing_out_ends_the_session);
 
 async fn signing_out_ends_the_session(kind: StoreKind) {
     let app = ConsoleApp::spawn(kind).await;
@@ -255,7 +257,7 @@ async fn a_session_made_on_one_instance_works_on_another_until_its_token_is_with
     assert_eq!(elsewhere.get("/admin/ui/officials").await.status, 200);
     // An instance whose configuration no longer has the viewer token ends that session.
     let withdrawn =
-        ConsoleApp::spawn_on(state, |s| s.admin_tokens.retain(|t| t.name != "auditor")).await;
+        ConsoleApp::spawn_on(state, |s| s.admin.tokens.retain(|t| t.name != "auditor")).await;
     let mut there = withdrawn.clerk();
     there.cookies = cookies;
     let page = there.get("/admin/ui/officials").await;
@@ -405,7 +407,7 @@ async fn the_chosen_language_is_remembered_and_the_hindi_console_speaks_hindi() 
 async fn the_console_is_served_where_the_admin_api_is_and_nowhere_else() {
     let state = Arc::new(StoreHandle::new(StoreKind::Embedded));
     let app = ConsoleApp::spawn_on(state, |s| {
-        s.admin_bind = Some("127.0.0.1:0".parse().expect("address"));
+        s.admin.bind = Some("127.0.0.1:0".parse().expect("address"));
     })
     .await;
     assert_ne!(app.address, app.public);

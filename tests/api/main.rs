@@ -10,6 +10,7 @@ mod console;
 mod console_pages;
 mod delivery;
 mod delivery_shutdown;
+mod instances;
 mod registry_sync;
 mod review;
 mod store;

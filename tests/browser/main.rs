@@ -6,7 +6,7 @@
 
 #[macro_use]
 #[path = "../api/helpers/mod.rs"]
-#[allow(unused_imports)]
+#[allow(unused_imports, unused_macros)]
 mod helpers;
 
 mod driver;

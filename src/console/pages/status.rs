@@ -88,7 +88,7 @@ pub async fn page(
 }
 
 fn whatsapp(l: Language, app: &AppState) -> Health {
-    if app.settings.dry_run {
+    if app.settings.whatsapp.dry_run {
         return Health::Ok(t(l, "status-whatsapp-dry-run"));
     }
     match app.credentials.broken_reason() {

@@ -43,7 +43,7 @@ impl ConsoleApp {
     ) -> ConsoleApp {
         let app = spawn_app_tweaked(&state, start_graph().await, fast_retry(), |s| {
             let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
-            s.admin_tokens = asli::config::parse_admin_tokens(&format!(
+            s.admin.tokens = asli::config::parse_admin_tokens(&format!(
                 "ops:admin:{},auditor:viewer:{}",
                 hash(OPS_TOKEN),
                 hash(VIEWER_TOKEN)
