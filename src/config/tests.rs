@@ -170,3 +170,16 @@ fn debug_output_hides_secrets() {
     let dbg = format!("{s:?}");
     assert!(!dbg.contains("app-secret-value") && !dbg.contains("EAAG-token"));
 }
+
+#[test]
+fn a_console_sign_in_lasts_eight_hours_unless_set_and_never_under_a_minute() {
+    let s = Settings::from_map(&base()).unwrap();
+    assert_eq!(s.admin.console_session, Duration::from_secs(8 * 3600));
+    let mut vars = base();
+    vars.insert("ASLI_CONSOLE_SESSION_SECS".into(), "900".into());
+    let s = Settings::from_map(&vars).unwrap();
+    assert_eq!(s.admin.console_session, Duration::from_secs(900));
+    vars.insert("ASLI_CONSOLE_SESSION_SECS".into(), "30".into());
+    let err = Settings::from_map(&vars).unwrap_err();
+    assert_eq!(err.variable, "ASLI_CONSOLE_SESSION_SECS");
+}

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::error::ConsoleError;
+use super::form::FormData;
 use crate::app::AppState;
 use crate::config::AdminRole;
 use crate::routes::admin::auth::token_digest;
@@ -138,6 +139,13 @@ impl Session {
     /// Refuse a form that does not carry this session's CSRF token.
     pub fn check_csrf(&self, presented: &str) -> Result<(), ConsoleError> {
         same_token(&self.csrf, presented)
+    }
+
+    /// A posted change: the form must carry this session's CSRF token, and the clerk must be
+    /// an admin. Returns the audit actor (the token's name).
+    pub fn authorize_write(&self, form: &FormData) -> Result<&str, ConsoleError> {
+        self.check_csrf(form.csrf())?;
+        self.writer()
     }
 
     /// Whether this clerk may change things (role `admin`).

@@ -99,8 +99,7 @@ pub async fn apply(
     state: AdminState,
     form: FormData,
 ) -> Result<HttpResponse, ConsoleError> {
-    ctx.session.check_csrf(form.csrf())?;
-    let actor = ctx.session.writer()?;
+    let actor = ctx.session.authorize_write(&form)?;
     let id = form.get("staged");
     let key = stage_key(id).ok_or(ConsoleError::NotFound)?;
     let Some(staged) = state

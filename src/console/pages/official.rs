@@ -54,8 +54,7 @@ pub async fn update(
     id: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, ConsoleError> {
-    ctx.session.check_csrf(form.csrf())?;
-    let actor = ctx.session.writer()?;
+    let actor = ctx.session.authorize_write(&form)?;
     let typed = OfficialForm::from_form(&form);
     let if_match = Some(typed.version.as_str()).filter(|v| !v.is_empty());
     match state
@@ -114,8 +113,7 @@ pub async fn retire(
     id: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, ConsoleError> {
-    ctx.session.check_csrf(form.csrf())?;
-    let actor = ctx.session.writer()?;
+    let actor = ctx.session.authorize_write(&form)?;
     let if_match = Some(form.get("version")).filter(|v| !v.is_empty());
     match state.registry.retire(actor, &id, if_match).await {
         Ok(o) => {

@@ -350,6 +350,14 @@ impl FormErrors {
             .then(|| format!("{control}-error"))
     }
 
+    /// `aria-describedby` of a control with a hint: the hint, then its problems if any.
+    fn described_with(&self, control: &str, hint: &str) -> String {
+        match self.described_by(control) {
+            Some(err) => format!("{hint} {err}"),
+            None => hint.to_string(),
+        }
+    }
+
     /// The problems of one control, right under it.
     fn messages(&self, control: &str) -> Markup {
         html! {
@@ -415,10 +423,7 @@ fn text_field(lang: Language, e: &FormErrors, id: &str, value: &str, required: b
 
 fn area_field(lang: Language, e: &FormErrors, id: &str, value: &str) -> Markup {
     let hint = format!("{id}-hint");
-    let described = match e.described_by(id) {
-        Some(err) => format!("{hint} {err}"),
-        None => hint.clone(),
-    };
+    let described = e.described_with(id, &hint);
     html! {
         div.field {
             label for=(id) { (t(lang, &format!("field-{id}"))) }
@@ -434,10 +439,7 @@ fn area_field(lang: Language, e: &FormErrors, id: &str, value: &str) -> Markup {
 fn date_field(lang: Language, e: &FormErrors, id: &str, value: &str) -> Markup {
     let is_day = value.is_empty() || value.len() == 10;
     let hint = format!("{id}-hint");
-    let described = match e.described_by(id) {
-        Some(err) => format!("{hint} {err}"),
-        None => hint.clone(),
-    };
+    let described = e.described_with(id, &hint);
     html! {
         div.field {
             label for=(id) { (t(lang, &format!("field-{id}"))) }

@@ -164,8 +164,7 @@ pub async fn create(
     state: AdminState,
     form: FormData,
 ) -> Result<HttpResponse, ConsoleError> {
-    ctx.session.check_csrf(form.csrf())?;
-    let actor = ctx.session.writer()?;
+    let actor = ctx.session.authorize_write(&form)?;
     let typed = OfficialForm::from_form(&form);
     match state.registry.create(actor, typed.to_new()).await {
         Ok(o) => {

@@ -279,8 +279,7 @@ pub async fn retry(
     id: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, ConsoleError> {
-    ctx.session.check_csrf(form.csrf())?;
-    let actor = ctx.session.writer()?;
+    let actor = ctx.session.authorize_write(&form)?;
     if !state.stores.inbox.retry_dead_letter(&id).await? {
         return Ok(see_other("/admin/ui/dead-letters?done=gone"));
     }
