@@ -107,7 +107,13 @@ impl ConsoleError {
             }
             p { a href="/admin/ui/" { (t(lang, "error-back")) } }
         };
-        let mut response = layout::bare_page(lang, &t(lang, title), body, self.status_code());
+        let mut response = layout::bare_page(
+            lang,
+            "/admin/ui/",
+            &t(lang, title),
+            body,
+            self.status_code(),
+        );
         if *self == ConsoleError::LockedOut {
             response.headers_mut().insert(
                 actix_web::http::header::RETRY_AFTER,

@@ -111,12 +111,18 @@ impl Ctx {
     }
 }
 
-/// A page without navigation (sign-in, errors).
-pub fn bare_page(lang: Language, title: &str, body: Markup, status: StatusCode) -> HttpResponse {
+/// A page without navigation (sign-in, errors); the language switch comes back to `here`.
+pub fn bare_page(
+    lang: Language,
+    here: &str,
+    title: &str,
+    body: Markup,
+    status: StatusCode,
+) -> HttpResponse {
     let chrome = html! {
         header.top {
             a.brand href="/admin/ui/" { "asli" span.brand-sub { (t(lang, "brand-sub")) } }
-            div.who { (lang_switch(lang, "/admin/ui/")) }
+            div.who { (lang_switch(lang, here)) }
         }
     };
     render(lang, title, Some(chrome), body, status)

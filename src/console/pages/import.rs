@@ -62,8 +62,9 @@ pub async fn preview(
     state: AdminState,
     payload: Multipart,
 ) -> Result<HttpResponse, ConsoleError> {
-    let upload = read_upload(&ctx, payload).await?;
+    // A viewer is refused before a byte of the file is read.
     let actor = ctx.session.writer()?;
+    let upload = read_upload(&ctx, payload).await?;
     let l = ctx.lang;
     if upload.bytes.is_empty() {
         let notice = error_notice(&t(l, "import-no-file"));

@@ -164,7 +164,11 @@ fn render(req: &HttpRequest, next: Option<&str>, ended: bool, refusal: Refusal) 
     } else {
         StatusCode::OK
     };
-    let mut response = layout::bare_page(lang, &t(lang, "sign-in-title"), body, status);
+    let here = req
+        .uri()
+        .path_and_query()
+        .map_or("/admin/ui/sign-in", |p| p.as_str());
+    let mut response = layout::bare_page(lang, here, &t(lang, "sign-in-title"), body, status);
     if let Some(c) = cookie {
         let _ = response.add_cookie(&c);
     }
