@@ -2,6 +2,7 @@
 //! registry service and the store, as the admin API's handlers are.
 
 pub mod check;
+pub mod form_errors;
 pub mod import;
 pub mod official;
 pub mod official_form;
