@@ -79,3 +79,13 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn a_number_after_runs_of_junk_digits_is_still_found() {
+    // Found by the property above: junk runs used up the message's parse budget.
+    let junk = "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 \n".repeat(8);
+    let text = format!("{junk}codes 1234 5678 9012 3456\n+91 60000 00000");
+    let found = in_text(&text, Region::INDIA);
+    let numbers: Vec<&str> = found.iter().map(|f| f.number.as_str()).collect();
+    assert_eq!(numbers, ["+916000000000"]);
+}
