@@ -33,7 +33,10 @@ fn import(c: &mut Criterion) {
             || {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let store = EmbeddedStore::open(dir.path()).expect("store");
-                (dir, RegistryService::new(Arc::new(store), Region::INDIA))
+                (
+                    dir,
+                    RegistryService::new(asli::store::Stores::of(Arc::new(store)), Region::INDIA),
+                )
             },
             |(dir, service)| {
                 let report = rt

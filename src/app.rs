@@ -19,13 +19,14 @@ use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder, TracingLogger};
 
 use crate::config::{Settings, StoreConfig};
 use crate::engine::Engine;
+use crate::jobs::Pseudonyms;
 use crate::routes;
 use crate::routes::admin::AdminState;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::redis::RedisStore;
-use crate::store::{Store, StoreError};
+use crate::store::{StoreError, Stores, WakingInbox};
 use crate::whatsapp::GraphClient;
-use crate::worker::{self, CredentialHealth, Outbox, RetryPolicy, WorkerContext};
+use crate::worker::{CredentialHealth, Outbox, RetryPolicy, WorkerContext, Workers};
 
 /// Largest webhook body Meta sends (3 MB); anything larger is refused with 413.
 pub const MAX_WEBHOOK_BODY: usize = 3 * 1024 * 1024;
@@ -35,13 +36,15 @@ pub struct AppState {
     /// The settings the process started with.
     pub settings: Arc<Settings>,
     /// All state.
-    pub store: Arc<dyn Store>,
+    pub stores: Stores,
     /// The verification engine for the current registry.
     pub engine: Arc<Engine>,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
     /// Whether Meta accepts our access token (`/readyz` reports it).
     pub credentials: Arc<CredentialHealth>,
+    /// Staff pseudonyms (the inbox group of each webhook update).
+    pub pseudonyms: Pseudonyms,
 }
 
 /// Why the service could not start.
@@ -50,6 +53,9 @@ pub enum StartError {
     /// The store could not be opened or reached.
     #[error("cannot open the store: {0}")]
     Store(#[from] StoreError),
+    /// The worker runtime could not be started.
+    #[error("cannot start the workers: {0}")]
+    Workers(std::io::Error),
     /// A listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -61,7 +67,7 @@ pub enum StartError {
 }
 
 /// How to build: tests turn the background workers off and drive
-/// [`worker::try_execute_task`] themselves.
+/// [`crate::worker::try_execute_task`] themselves.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildOptions {
     /// Start `ASLI_WORKERS` background worker loops.
@@ -84,17 +90,24 @@ pub struct Application {
     port: u16,
     admin_port: Option<u16>,
     servers: Vec<Server>,
-    workers: Vec<tokio::task::JoinHandle<()>>,
+    workers: Workers,
     shutdown: CancellationToken,
     state: web::Data<AppState>,
     worker_ctx: Arc<WorkerContext>,
 }
 
 /// Open the store the configuration names.
-pub async fn open_store(config: &StoreConfig) -> Result<Arc<dyn Store>, StoreError> {
+pub async fn open_store(config: &StoreConfig) -> Result<Stores, StoreError> {
     Ok(match config {
-        StoreConfig::Redis(url) => Arc::new(RedisStore::connect(url.expose_secret()).await?),
-        StoreConfig::Embedded(dir) => Arc::new(EmbeddedStore::open(dir)?),
+        StoreConfig::Redis { url, shards } => Stores::of(Arc::new(
+            RedisStore::connect_with(
+                url.expose_secret(),
+                crate::store::redis::DEFAULT_TIMEOUT,
+                *shards,
+            )
+            .await?,
+        )),
+        StoreConfig::Embedded(dir) => Stores::of(Arc::new(EmbeddedStore::open(dir)?)),
     })
 }
 
@@ -117,16 +130,21 @@ impl Application {
         Application::build_with(settings, store, BuildOptions::default()).await
     }
 
-    /// Build over an already-open store.
+    /// Build over already-open stores.
     pub async fn build_with(
         settings: Settings,
-        store: Arc<dyn Store>,
+        stores: Stores,
         options: BuildOptions,
     ) -> Result<Application, StartError> {
         let settings = Arc::new(settings);
         // Work this process enqueues wakes its idle workers at once (no poll delay).
-        let store: Arc<dyn Store> = Arc::new(worker::WakingStore::new(store));
-        let engine = Arc::new(Engine::new(settings.home_region));
+        let inbox = Arc::new(WakingInbox::new(stores.inbox.clone()));
+        let stores = stores.with_inbox(inbox);
+        let engine = Arc::new(Engine::new(settings.home_region, stores.clone()));
+        let pseudonyms = match &settings.pseudonym_key {
+            Some(key) => Pseudonyms::new(key.expose_secret().as_bytes()),
+            None => Pseudonyms::derived_from(settings.app_secret.expose_secret().as_bytes()),
+        };
         let outbox = match (&settings.access_token, settings.dry_run) {
             (Some(token), false) => Outbox::Graph(GraphClient::new(
                 &settings.graph_url,
@@ -138,24 +156,24 @@ impl Application {
         };
         let credentials = Arc::new(CredentialHealth::new(settings.credentials_probe));
         let worker_ctx = Arc::new(WorkerContext {
-            store: store.clone(),
+            stores: stores.clone(),
             engine: engine.clone(),
             outbox,
             retry: options.retry,
-            home_region: settings.home_region,
             conversation_window: settings.conversation_window,
             lease: settings.job_lease,
             templates: settings.templates.clone(),
             sender_limit: settings.sender_limit,
             credentials: credentials.clone(),
         });
-        let (engine_for_watch, store_for_watch) = (engine.clone(), store.clone());
+        let engine_for_watch = engine.clone();
         let state = web::Data::new(AppState {
             settings: settings.clone(),
-            store,
+            stores,
             engine,
             metrics: metrics_handle(),
             credentials,
+            pseudonyms,
         });
         let admin = web::Data::new(AdminState::from_app(&state));
 
@@ -171,11 +189,17 @@ impl Application {
         }
 
         let shutdown = CancellationToken::new();
-        tokio::spawn(engine_for_watch.follow_announcements(store_for_watch, shutdown.clone()));
+        tokio::spawn(engine_for_watch.follow_announcements(shutdown.clone()));
         let workers = if options.spawn_workers {
-            worker::spawn_workers(worker_ctx.clone(), settings.workers, shutdown.clone())
+            Workers::spawn(
+                worker_ctx.clone(),
+                settings.workers,
+                settings.worker_threads,
+                shutdown.clone(),
+            )
+            .map_err(StartError::Workers)?
         } else {
-            Vec::new()
+            Workers::none()
         };
         Ok(Application {
             port,
@@ -208,7 +232,7 @@ impl Application {
         self.state.clone()
     }
 
-    /// What a worker step needs (tests drive [`worker::try_execute_task`] with it).
+    /// What a worker step needs (tests drive [`crate::worker::try_execute_task`] with it).
     pub fn worker_context(&self) -> Arc<WorkerContext> {
         self.worker_ctx.clone()
     }
@@ -235,9 +259,8 @@ impl Application {
         }
         futures::future::join_all(rest).await;
         tracing::info!("HTTP stopped; waiting for in-flight work");
-        let drain = futures::future::join_all(self.workers);
         let grace = self.state.settings.shutdown_grace;
-        if tokio::time::timeout(grace, drain).await.is_err() {
+        if !self.workers.join(grace).await {
             tracing::warn!("workers did not finish in time; their jobs return after the lease");
         }
         tracing::info!("stopped");

@@ -16,7 +16,7 @@ pub async fn serve(settings: Settings) -> ExitCode {
         bind = %settings.bind,
         dry_run = settings.dry_run,
         store = match settings.store {
-            asli::config::StoreConfig::Redis(_) => "redis",
+            asli::config::StoreConfig::Redis { .. } => "redis",
             asli::config::StoreConfig::Embedded(_) => "embedded",
         },
         "asli starting"
@@ -127,8 +127,8 @@ pub async fn check(tools: &ToolSettings, text: &str, phone: Option<&str>, json: 
         Ok(s) => s,
         Err(e) => return fail(&format!("cannot open the store: {e}")),
     };
-    let engine = Engine::new(tools.home_region);
-    let analysis = match engine.check(store.as_ref(), text, phone).await {
+    let engine = Engine::new(tools.home_region, store);
+    let analysis = match engine.check(text, phone).await {
         Ok(a) => a,
         Err(e) => return fail(&format!("cannot load the registry: {e}")),
     };
@@ -225,8 +225,9 @@ fn describe(e: &asli::registry::RegistryError) -> String {
 const SAMPLE_REGISTRY: &[u8] = include_bytes!("../samples/registry.csv");
 
 /// Import the sample registry when the registry is empty.
-async fn seed_sample_registry(store: std::sync::Arc<dyn asli::store::Store>) -> Result<(), String> {
+async fn seed_sample_registry(store: asli::store::Stores) -> Result<(), String> {
     let version = store
+        .registry
         .registry_version()
         .await
         .map_err(|e| format!("cannot read the registry: {e}"))?;

@@ -44,8 +44,14 @@ pub enum LogFormat {
 /// Where asli keeps its state.
 #[derive(Debug, Clone)]
 pub enum StoreConfig {
-    /// Redis or Redis Cluster at this URL (it may carry a password, so it is secret).
-    Redis(SecretString),
+    /// Redis or Redis Cluster at this URL (it may carry a password, so it is secret), with
+    /// the inbox split into `shards` (`ASLI_INBOX_SHARDS`, the same on every instance).
+    Redis {
+        /// `REDIS_URL`.
+        url: SecretString,
+        /// `ASLI_INBOX_SHARDS`.
+        shards: u16,
+    },
     /// The embedded store, in this directory.
     Embedded(PathBuf),
 }
@@ -97,6 +103,11 @@ pub struct Settings {
     /// `ASLI_CREDENTIALS_PROBE_SECS`: while the access token is refused, one reply is tried
     /// this often to find out whether an operator fixed it.
     pub credentials_probe: Duration,
+    /// `ASLI_PSEUDONYM_KEY`: the key of staff pseudonyms; derived from the App Secret when
+    /// unset.
+    pub pseudonym_key: Option<SecretString>,
+    /// `ASLI_WORKER_THREADS`: threads of the workers' own runtime (default: one per core).
+    pub worker_threads: usize,
 }
 
 /// An approved message template: its name and exact language code, as registered at Meta.
@@ -163,6 +174,7 @@ const SECRETS: &[&str] = &[
     "WHATSAPP_ACCESS_TOKEN",
     "ASLI_ADMIN_TOKEN",
     "REDIS_URL",
+    "ASLI_PSEUDONYM_KEY",
 ];
 
 impl Settings {
@@ -272,6 +284,24 @@ impl Settings {
             job_lease: env.seconds("ASLI_JOB_LEASE_SECS", "60", 1)?,
             shutdown_grace: env.seconds("ASLI_SHUTDOWN_GRACE_SECS", "30", 0)?,
             credentials_probe: env.seconds("ASLI_CREDENTIALS_PROBE_SECS", "60", 0)?,
+            pseudonym_key: env.secret("ASLI_PSEUDONYM_KEY")?,
+            worker_threads: match env.get("ASLI_WORKER_THREADS") {
+                None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+                Some(_) => env
+                    .parsed(
+                        "ASLI_WORKER_THREADS",
+                        "",
+                        "must be a whole number from 1 to 64",
+                    )
+                    .and_then(|n: usize| {
+                        (1..=64).contains(&n).then_some(n).ok_or_else(|| {
+                            ConfigError::new(
+                                "ASLI_WORKER_THREADS",
+                                "must be a whole number from 1 to 64",
+                            )
+                        })
+                    })?,
+            },
         })
     }
 }
@@ -307,7 +337,23 @@ impl ToolSettings {
 
 fn store_from(env: &Env<'_>) -> Result<StoreConfig, ConfigError> {
     Ok(match env.secret("REDIS_URL")? {
-        Some(url) => StoreConfig::Redis(url),
+        Some(url) => StoreConfig::Redis {
+            url,
+            shards: env
+                .parsed(
+                    "ASLI_INBOX_SHARDS",
+                    "16",
+                    "must be a whole number from 1 to 1024",
+                )
+                .and_then(|n: u16| {
+                    (1..=1024).contains(&n).then_some(n).ok_or_else(|| {
+                        ConfigError::new(
+                            "ASLI_INBOX_SHARDS",
+                            "must be a whole number from 1 to 1024",
+                        )
+                    })
+                })?,
+        },
         None => StoreConfig::Embedded(PathBuf::from(env.get("ASLI_DATA_DIR").unwrap_or("./data"))),
     })
 }

@@ -15,13 +15,9 @@ use tokio::sync::{Mutex, RwLock};
 
 use crate::phone::{E164, Region};
 use crate::registry::RegistryIndex;
-use crate::store::{Store, StoreError};
+use crate::store::{IncidentStore, StateStore, StoreError, Stores, keys};
 use crate::verify::{Analysis, Analyzer, CardPhone, ContactCard, Input};
 
-/// Key of the "reported numbers changed" generation marker.
-pub const REPORTED_GENERATION_KEY: &str = "reported-generation";
-/// Long enough to be forever in practice; the marker only needs to outlive caches.
-const GENERATION_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 const INCIDENT_PAGE: usize = 1000;
 
 #[derive(Clone)]
@@ -34,25 +30,28 @@ struct Built {
 /// Holds the current [`Analyzer`] and rebuilds it when the registry moves.
 pub struct Engine {
     home: Region,
+    stores: Stores,
     current: RwLock<Option<Built>>,
     rebuilding: Mutex<()>,
 }
 
 impl Engine {
-    /// An engine for a deployment in `home`; nothing is built until first use.
-    pub fn new(home: Region) -> Engine {
+    /// An engine for a deployment in `home` over `stores`; nothing is built until first use.
+    pub fn new(home: Region, stores: Stores) -> Engine {
         Engine {
             home,
+            stores,
             current: RwLock::new(None),
             rebuilding: Mutex::new(()),
         }
     }
 
-    /// The analyzer for the registry as it is in `store` now.
-    pub async fn current(&self, store: &dyn Store) -> Result<Arc<Analyzer>, StoreError> {
+    /// The analyzer for the registry as it is in the store now.
+    pub async fn current(&self) -> Result<Arc<Analyzer>, StoreError> {
+        let generation_key = keys::reported_generation();
         let (version, generation) = tokio::try_join!(
-            store.registry_version(),
-            store.get_ephemeral(REPORTED_GENERATION_KEY)
+            self.stores.registry.registry_version(),
+            self.stores.state.get(&generation_key)
         )?;
         let generation = generation.unwrap_or_default();
         if let Some(built) = self.fresh(version, &generation).await {
@@ -63,8 +62,8 @@ impl Engine {
         if let Some(built) = self.fresh(version, &generation).await {
             return Ok(built);
         }
-        let snapshot = store.load_registry().await?;
-        let reported = load_reported(store).await?;
+        let snapshot = self.stores.registry.load_registry().await?;
+        let reported = load_reported(self.stores.incidents.as_ref()).await?;
         let index = RegistryIndex::new(snapshot.version, snapshot.officials, reported);
         let analyzer = Arc::new(Analyzer::new(Arc::new(index), self.home));
         tracing::info!(
@@ -97,12 +96,11 @@ impl Engine {
     /// verdict is enough there. A lost subscription is re-established after a pause.
     pub async fn follow_announcements(
         self: Arc<Self>,
-        store: Arc<dyn Store>,
         shutdown: tokio_util::sync::CancellationToken,
     ) {
         use futures::StreamExt as _;
         while !shutdown.is_cancelled() {
-            match store.registry_announcements().await {
+            match self.stores.registry.registry_announcements().await {
                 Ok(None) => return,
                 Ok(Some(mut versions)) => loop {
                     let next = tokio::select! {
@@ -111,7 +109,7 @@ impl Engine {
                     };
                     let Some(version) = next else { break };
                     tracing::debug!(version, "registry change announced");
-                    if let Err(e) = self.current(store.as_ref()).await {
+                    if let Err(e) = self.current().await {
                         tracing::warn!(error = %e, "rebuild after an announcement failed");
                     }
                 },
@@ -127,13 +125,8 @@ impl Engine {
     /// The verdict the bot would give for `text` forwarded with the sender's number `phone`
     /// (given to the engine as a shared contact card: that is how staff pass "this is who
     /// wrote to me"). Used by `POST /admin/check` and `asli check`.
-    pub async fn check(
-        &self,
-        store: &dyn Store,
-        text: &str,
-        phone: Option<&str>,
-    ) -> Result<Analysis, StoreError> {
-        let analyzer = self.current(store).await?;
+    pub async fn check(&self, text: &str, phone: Option<&str>) -> Result<Analysis, StoreError> {
+        let analyzer = self.current().await?;
         let cards: Vec<ContactCard> = phone
             .map(|p| ContactCard {
                 phones: vec![CardPhone {
@@ -154,15 +147,19 @@ impl Engine {
     }
 
     /// Tell every instance that the set of reported numbers changed.
-    pub async fn bump_reported_generation(store: &dyn Store) -> Result<(), StoreError> {
+    pub async fn bump_reported_generation(state: &dyn StateStore) -> Result<(), StoreError> {
         let marker = uuid::Uuid::new_v4().to_string();
-        store
-            .put_ephemeral(REPORTED_GENERATION_KEY, marker.as_bytes(), GENERATION_TTL)
+        state
+            .put(
+                &keys::reported_generation(),
+                marker.as_bytes(),
+                keys::FOREVER,
+            )
             .await
     }
 }
 
-async fn load_reported(store: &dyn Store) -> Result<HashSet<E164>, StoreError> {
+async fn load_reported(store: &dyn IncidentStore) -> Result<HashSet<E164>, StoreError> {
     let mut reported = HashSet::new();
     let mut after: Option<String> = None;
     loop {

@@ -15,8 +15,10 @@
 //! - [`verify`]: the pure core, no I/O: numbers, claimed identities, scam signals, verdicts
 //!   and the reply text.
 //! - [`registry`]: the Official model, its validation, import/export and lookup index.
-//! - [`store`]: the [`store::Store`] trait with its Redis and embedded implementations and the
-//!   conformance suite both pass.
+//! - [`store`]: what asli keeps, behind small traits ([`store::Inbox`], [`store::StateStore`],
+//!   [`store::RegistryStore`], [`store::IncidentStore`]) with Redis and embedded
+//!   implementations and the conformance suite both pass; key names in [`store::keys`].
+//! - [`jobs`]: what the inbox holds ([`jobs::Job`]) and the staff pseudonyms that key it.
 //! - [`engine`]: the verify analyzer for the registry as it stands, rebuilt when it moves.
 //! - [`simulate`]: webhook payloads byte-for-byte as Meta sends them (demo, load, tests).
 //! - [`worker`]: takes inbox jobs, verifies, replies, acknowledges; retries and dead letters.
@@ -26,6 +28,7 @@
 pub mod app;
 pub mod config;
 pub mod engine;
+pub mod jobs;
 pub mod phone;
 pub mod registry;
 pub mod routes;

@@ -8,7 +8,6 @@
 //! `If-Match` now answers 412. An import is one commit: it applies whole or not at all.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -18,7 +17,7 @@ use super::error::{RegistryError, RowError};
 use super::model::{AuditEntry, Official, OfficialId, OfficialStatus};
 use super::validate::{self, NewOfficial, OfficialFields, OfficialPatch};
 use crate::phone::{E164, Region};
-use crate::store::{RegistrySnapshot, Store, StoreError};
+use crate::store::{RegistrySnapshot, StoreError, Stores};
 
 /// How often a write re-reads and retries after losing the race to another write.
 const MAX_ATTEMPTS: usize = 8;
@@ -98,7 +97,7 @@ pub struct Lookup {
 /// The registry's rules over a [`Store`].
 #[derive(Clone)]
 pub struct RegistryService {
-    store: Arc<dyn Store>,
+    stores: Stores,
     home: Region,
 }
 
@@ -108,9 +107,9 @@ impl RegistryService {
         self.home
     }
 
-    /// A service over `store`; numbers written without a country code belong to `home`.
-    pub fn new(store: Arc<dyn Store>, home: Region) -> RegistryService {
-        RegistryService { store, home }
+    /// A service over `stores`; numbers written without a country code belong to `home`.
+    pub fn new(stores: Stores, home: Region) -> RegistryService {
+        RegistryService { stores, home }
     }
 
     /// Create an official. Fails with `Validation` or `Conflict` (a number is taken).
@@ -131,7 +130,7 @@ impl RegistryService {
 
     /// One official.
     pub async fn get(&self, id: &str) -> Result<Official, RegistryError> {
-        let snap = self.store.load_registry().await?;
+        let snap = self.stores.registry.load_registry().await?;
         find(&snap, id).cloned()
     }
 
@@ -205,7 +204,7 @@ impl RegistryService {
         limit: usize,
     ) -> Result<OfficialPage, RegistryError> {
         let limit = limit.clamp(1, MAX_PAGE);
-        let snap = self.store.load_registry().await?;
+        let snap = self.stores.registry.load_registry().await?;
         let q = filter.q.as_deref().map(str::to_lowercase);
         // A query that reads as a phone number also finds the official who has that number.
         let q_number = filter
@@ -291,7 +290,7 @@ impl RegistryService {
 
     /// The whole registry as CSV (see [`csv_io`] for the columns), ordered by id.
     pub async fn export_csv(&self) -> Result<Vec<u8>, RegistryError> {
-        let snap = self.store.load_registry().await?;
+        let snap = self.stores.registry.load_registry().await?;
         let mut officials = snap.officials;
         officials.sort_by(|a, b| a.id.cmp(&b.id));
         csv_io::write_csv(&officials)
@@ -301,7 +300,7 @@ impl RegistryService {
     pub async fn lookup(&self, written: &str) -> Result<Lookup, RegistryError> {
         let number = E164::parse(written, self.home)
             .map_err(|e| RegistryError::field("phone", e.to_string()))?;
-        let snap = self.store.load_registry().await?;
+        let snap = self.stores.registry.load_registry().await?;
         let now = OffsetDateTime::now_utc();
         let owner = snap
             .officials
@@ -334,7 +333,7 @@ impl RegistryService {
         let mut cursor = after;
         let mut scanned = 0;
         loop {
-            let batch = self.store.audit_log(cursor, MAX_PAGE).await?;
+            let batch = self.stores.registry.audit_log(cursor, MAX_PAGE).await?;
             let exhausted = batch.len() < MAX_PAGE;
             for e in batch {
                 scanned += 1;
@@ -368,7 +367,11 @@ impl RegistryService {
         // Incidents are ordered by number: page until we pass it.
         let mut after: Option<String> = None;
         loop {
-            let page = self.store.incidents(after.as_deref(), MAX_PAGE).await?;
+            let page = self
+                .stores
+                .incidents
+                .incidents(after.as_deref(), MAX_PAGE)
+                .await?;
             for i in &page {
                 match i.number.as_str().cmp(number.as_str()) {
                     std::cmp::Ordering::Equal => return Ok(true),
@@ -390,12 +393,13 @@ impl RegistryService {
         F: Fn(&RegistrySnapshot) -> Result<Option<(Vec<Official>, Vec<AuditEntry>)>, RegistryError>,
     {
         for _ in 0..MAX_ATTEMPTS {
-            let snap = self.store.load_registry().await?;
+            let snap = self.stores.registry.load_registry().await?;
             let Some((puts, audit)) = plan(&snap)? else {
                 return Ok((Vec::new(), snap.version));
             };
             match self
-                .store
+                .stores
+                .registry
                 .commit_registry(snap.version, &puts, &audit)
                 .await
             {
@@ -418,7 +422,7 @@ impl RegistryService {
         F: Fn(&RegistrySnapshot) -> Result<Option<ImportPlan>, RegistryError>,
     {
         for _ in 0..MAX_ATTEMPTS {
-            let snap = self.store.load_registry().await?;
+            let snap = self.stores.registry.load_registry().await?;
             let Some(p) = plan(&snap)? else {
                 return Ok((Vec::new(), snap.version));
             };
@@ -426,7 +430,8 @@ impl RegistryService {
                 return Ok((p.changes, snap.version));
             }
             match self
-                .store
+                .stores
+                .registry
                 .commit_registry(snap.version, &p.puts, &p.audit)
                 .await
             {

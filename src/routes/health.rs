@@ -19,7 +19,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             "Meta refuses the WhatsApp access token; replies are held until it is fixed",
         ));
     }
-    match state.store.ping().await {
+    match state.stores.inbox.ping().await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ready"})),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: store unavailable");

@@ -6,7 +6,7 @@ use crate::app::AppState;
 
 /// The process's metrics, with the queue sizes read fresh from the store.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    if let Ok(stats) = state.store.queue_stats().await {
+    if let Ok(stats) = state.stores.inbox.stats().await {
         metrics::gauge!("asli_queue_ready").set(stats.ready as f64);
         metrics::gauge!("asli_queue_in_flight").set(stats.in_flight as f64);
         metrics::gauge!("asli_queue_delayed").set(stats.delayed as f64);

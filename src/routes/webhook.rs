@@ -11,9 +11,9 @@ use subtle::ConstantTimeEq;
 
 use super::error_body;
 use crate::app::AppState;
-use crate::store::NewJob;
+use crate::jobs::{Job, Pseudonyms};
+use crate::store::{GroupId, NewJob, keys};
 use crate::whatsapp::{Update, WebhookPayload, verify_signature};
-use crate::worker::{DEDUPE_TTL, Job};
 
 /// The query of Meta's verification GET.
 #[derive(Debug, Deserialize)]
@@ -84,11 +84,11 @@ pub async fn receive(
             return HttpResponse::BadRequest().json(error_body("bad_payload", &e.to_string()));
         }
     };
-    let jobs = jobs_of(payload.updates());
+    let jobs = jobs_of(payload.updates(), &state.pseudonyms);
     if jobs.is_empty() {
         return HttpResponse::Ok().finish();
     }
-    match state.store.enqueue_unique(&jobs, DEDUPE_TTL).await {
+    match state.stores.inbox.enqueue(&jobs).await {
         Ok(fresh) => {
             let new = fresh.iter().filter(|f| **f).count();
             metrics::counter!("asli_webhook_updates_total").increment(jobs.len() as u64);
@@ -106,19 +106,34 @@ pub async fn receive(
     }
 }
 
-/// The inbox jobs of a payload's updates. Value-level errors are logged, not queued.
-fn jobs_of(updates: Vec<Update>) -> Vec<NewJob> {
+/// The inbox jobs of a payload's updates, each in its staff member's group (so their
+/// messages and the statuses of our replies to them are handled in order). Value-level
+/// errors are logged, not queued.
+fn jobs_of(updates: Vec<Update>, pseudonyms: &Pseudonyms) -> Vec<NewJob> {
     let mut jobs = Vec::with_capacity(updates.len());
     for update in updates {
         match update {
-            Update::Message(message) => jobs.push(NewJob {
-                dedupe_key: message.dedupe_key(),
-                payload: Job::Inbound { message }.encode(),
-            }),
-            Update::Status(status) => jobs.push(NewJob {
-                dedupe_key: status.dedupe_key(),
-                payload: Job::Status { status }.encode(),
-            }),
+            Update::Message(message) => {
+                let group = pseudonyms
+                    .of_sender(&message)
+                    .map_or_else(|| GroupId::new("no-sender"), |s| s.group());
+                let key = keys::message_dedupe(&message.id);
+                jobs.push(
+                    NewJob::new(group, Job::Inbound { message }.encode())
+                        .deduped(key, keys::DEDUPE_TTL),
+                );
+            }
+            Update::Status(status) => {
+                let group = pseudonyms.of_recipient(&status).map_or_else(
+                    || GroupId::new(format!("status:{}", status.id)),
+                    |s| s.group(),
+                );
+                let key = keys::status_dedupe(&status.id, status.status.as_str());
+                jobs.push(
+                    NewJob::new(group, Job::Status { status }.encode())
+                        .deduped(key, keys::DEDUPE_TTL),
+                );
+            }
             Update::Error(error) => {
                 tracing::warn!(?error, "WhatsApp reported an error in a webhook");
                 metrics::counter!("asli_webhook_errors_total").increment(1);

@@ -1,66 +1,47 @@
-//! Delivering a composed reply: send, remember that it was sent, acknowledge — or retry
-//! later, switch to the warning template, hold it while our credentials are refused, or
-//! dead-letter it with the reason.
+//! Delivering a composed reply: send it, and say in the step's commit what became of it —
+//! sent (with the sent-marker and its delivery record), back later, switched to the warning
+//! template, held while our credentials are refused, or dead-lettered with the reason.
 //!
-//! The sent-marker (`sent:<inbound wamid>` → outbound wamid) is written before the job is
-//! acknowledged, so a job reprocessed after a crash is acknowledged without a second send;
-//! the window for a duplicate is the one send in flight when the process died.
+//! The sent-marker (`sent:<inbound wamid>` → outbound wamid) is committed with the step that
+//! sent the reply, so a job handed out again after a crash finds it and sends nothing; the
+//! window for a duplicate is the one send in flight when the process died.
 
 use std::time::{Duration, SystemTime};
 
+use super::WorkerContext;
 use super::credentials::SendPermit;
-use super::{DEDUPE_TTL, Job, PendingReply, WorkerContext, ack, status};
+use super::decide::{Decision, class_label, decide};
+use super::history::Record;
+use crate::jobs::{Job, PendingReply};
 use crate::phone::mask_phone;
-use crate::store::{ClaimedJob, StoreError};
-use crate::verify::Verdict;
-use crate::whatsapp::{ErrorClass, GraphError, OutboundMessage, Recipient};
+use crate::store::{GroupId, Outcome, StateWrite, StepCommit, keys};
+use crate::whatsapp::{GraphError, OutboundMessage, Recipient};
 
-/// The pair rate limit: about one message every 6 s to the same user.
-pub(super) const PAIR_LIMIT_FLOOR: Duration = Duration::from_secs(6);
-
-/// Key of the marker saying the reply to `inbound_id` went out (value: its wamid).
-pub(super) fn sent_key(inbound_id: &str) -> String {
-    format!("sent:{inbound_id}")
-}
-
-/// Whether the sent-marker still has to be checked before sending.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Marker {
-    /// The caller found no marker within this same step (a freshly composed reply).
-    Checked,
-    /// A queued reply: check it.
-    Unchecked,
-}
-
-/// Try to deliver `reply`, which is the payload of (or was composed from) `claimed`.
+/// Deliver `reply` for the staff member of `group`. `sent_before` is the sent-marker the
+/// step found for the message it answers (the outbound wamid), if any.
 pub(super) async fn deliver(
     ctx: &WorkerContext,
-    claimed: &ClaimedJob,
+    group: &GroupId,
     mut reply: PendingReply,
-    checked: Marker,
-) -> Result<(), StoreError> {
-    let marker = sent_key(&reply.inbound_id);
-    let previous = match checked {
-        Marker::Checked => None,
-        Marker::Unchecked => ctx.store.get_ephemeral(&marker).await?,
-    };
-    if let Some(sent) = previous {
+    sent_before: Option<Vec<u8>>,
+) -> StepCommit {
+    if let Some(sent) = sent_before {
         // Sent before a crash, or a duplicate: never send twice. Only a resend of the very
         // send WhatsApp reported failed goes on.
         if reply.resend_of.as_deref().map(str::as_bytes) != Some(sent.as_slice()) {
-            tracing::info!("reply already sent; acknowledging");
-            return ack(ctx, claimed).await;
+            tracing::info!("reply already sent; done");
+            return StepCommit::done();
         }
     }
     let permit = ctx.credentials.permit();
     if let SendPermit::Hold(wait) = permit {
         metrics::counter!("asli_replies_held_total").increment(1);
-        return hold(ctx, claimed, &reply, wait).await;
+        return later(reply, wait);
     }
     loop {
         let message = match outbound_of(ctx, &reply) {
             Ok(message) => message,
-            Err(error) => return dead_letter(ctx, claimed, reply, &error).await,
+            Err(error) => return dead(reply, &error),
         };
         let hint = reply.to_wa_id.clone().unwrap_or_default();
         let error = match ctx
@@ -68,89 +49,67 @@ pub(super) async fn deliver(
             .send(&reply.phone_number_id, &hint, &message)
             .await
         {
-            Ok(wamid) => return sent(ctx, claimed, &reply, &marker, &wamid).await,
+            Ok(wamid) => return sent(ctx, group, &reply, &wamid),
             Err(error) => error,
         };
         reply.attempts += 1;
         reply.last_error = Some(error.to_string());
         let class = error.class();
         metrics::counter!("asli_reply_failures_total", "class" => class_label(&class)).increment(1);
-        match class {
-            ErrorClass::NeedsTemplate if !reply.via_template => {
+        match decide(&class, &reply, &ctx.retry) {
+            Decision::Template => {
                 // The 24-hour window closed: the same step sends the template instead.
                 tracing::warn!(%error, "service window closed; sending the warning template");
                 reply.via_template = true;
-                continue;
             }
-            ErrorClass::Credentials => {
-                return credentials_failed(ctx, claimed, reply, &error, permit).await;
-            }
-            ErrorClass::RetryLater { .. } if ctx.retry.may_retry(reply.attempts) => {
-                let floor = if class.is_per_recipient() {
-                    PAIR_LIMIT_FLOOR
-                } else {
-                    Duration::ZERO
-                };
-                let delay = ctx.retry.delay(reply.attempts, floor);
+            Decision::RetryAfter(delay) => {
                 tracing::warn!(%error, attempts = reply.attempts, ?delay, "reply failed; will retry");
-                return ctx
-                    .store
-                    .reschedule(
-                        claimed,
-                        &Job::Reply(reply).encode(),
-                        SystemTime::now() + delay,
-                    )
-                    .await;
+                return later(reply, delay);
             }
-            _ => {
+            Decision::Credentials => return credentials_failed(ctx, reply, &error, permit),
+            Decision::GiveUp => {
                 let reason = error.to_string();
-                return dead_letter(ctx, claimed, reply, &reason).await;
+                return dead(reply, &reason);
             }
         }
     }
 }
 
-/// The send went through: remember it (history, resend copy, sent-marker), then ack.
-async fn sent(
-    ctx: &WorkerContext,
-    claimed: &ClaimedJob,
-    reply: &PendingReply,
-    marker: &str,
-    wamid: &str,
-) -> Result<(), StoreError> {
+/// The send went through: the sent-marker and the delivery record go with the step.
+fn sent(ctx: &WorkerContext, group: &GroupId, reply: &PendingReply, wamid: &str) -> StepCommit {
     ctx.credentials.mark_ok();
-    status::record_accepted(ctx.store.as_ref(), wamid, reply).await?;
-    ctx.store
-        .put_ephemeral(marker, wamid.as_bytes(), DEDUPE_TTL)
-        .await?;
     metrics::counter!("asli_replies_sent_total").increment(1);
     if reply.via_template {
         metrics::counter!("asli_template_replies_sent_total").increment(1);
     }
     tracing::info!(
         to = %mask_phone(reply.to_wa_id.as_deref().unwrap_or_default()),
-        verdict = reply.verdict.as_deref().unwrap_or("-"),
+        verdict = reply.verdict.map_or("-", |v| v.code()),
         attempts = reply.attempts + 1,
         template = reply.via_template,
         "reply sent"
     );
-    ack(ctx, claimed).await
+    StepCommit::done()
+        .write(StateWrite::Put {
+            key: keys::sent(group, &reply.inbound_id),
+            value: wamid.as_bytes().to_vec(),
+            ttl: keys::DEDUPE_TTL,
+        })
+        .write(Record::accepted(wamid, reply).write(group))
 }
 
 /// Meta refused our credentials. The reply that discovers it is dead-lettered with the
 /// error (an admin retries it once the token is fixed); replies failing while the state was
 /// already known (a probe, or sends in flight at the same moment) are held, not dead-lettered.
-async fn credentials_failed(
+fn credentials_failed(
     ctx: &WorkerContext,
-    claimed: &ClaimedJob,
     mut reply: PendingReply,
     error: &GraphError,
     permit: SendPermit,
-) -> Result<(), StoreError> {
+) -> StepCommit {
     let news = ctx.credentials.mark_broken(&error.to_string());
     if news && permit == SendPermit::Send {
-        let reason = format!("WhatsApp credentials refused: {error}");
-        return dead_letter(ctx, claimed, reply, &reason).await;
+        return dead(reply, &format!("WhatsApp credentials refused: {error}"));
     }
     // A held reply does not spend its attempt budget on our own credential problem.
     reply.attempts = reply.attempts.saturating_sub(1);
@@ -158,41 +117,30 @@ async fn credentials_failed(
         SendPermit::Hold(wait) => wait,
         _ => Duration::from_secs(1),
     };
-    hold(ctx, claimed, &reply, wait).await
+    later(reply, wait)
 }
 
-/// Put the reply back, unchanged, to be tried after `wait`.
-async fn hold(
-    ctx: &WorkerContext,
-    claimed: &ClaimedJob,
-    reply: &PendingReply,
-    wait: Duration,
-) -> Result<(), StoreError> {
-    ctx.store
-        .reschedule(
-            claimed,
-            &Job::Reply(reply.clone()).encode(),
-            SystemTime::now() + wait,
-        )
-        .await
+/// Put the reply back, to be tried after `wait` (it does not hold up the staff member's
+/// other messages meanwhile).
+fn later(reply: PendingReply, wait: Duration) -> StepCommit {
+    StepCommit::new(Outcome::Retry {
+        payload: Job::Reply(reply).encode(),
+        at: SystemTime::now() + wait,
+    })
 }
 
-async fn dead_letter(
-    ctx: &WorkerContext,
-    claimed: &ClaimedJob,
-    reply: PendingReply,
-    reason: &str,
-) -> Result<(), StoreError> {
+/// Give the reply up: a dead letter with `reason`.
+pub(super) fn dead(reply: PendingReply, reason: &str) -> StepCommit {
     tracing::error!(
         error = reason,
         attempts = reply.attempts,
         "reply dead-lettered"
     );
     metrics::counter!("asli_replies_dead_lettered_total").increment(1);
-    ctx.store
-        .dead_letter(claimed, &Job::Reply(reply).encode(), reason)
-        .await
-        .map(|_| ())
+    StepCommit::new(Outcome::Dead {
+        payload: Job::Reply(reply).encode(),
+        error: reason.to_string(),
+    })
 }
 
 /// The Graph API message for `reply`: the text quoting the message it answers, or the
@@ -209,10 +157,10 @@ fn outbound_of(ctx: &WorkerContext, reply: &PendingReply) -> Result<OutboundMess
             .map(|m| m.in_reply_to(&reply.inbound_id))
             .map_err(|e| e.to_string());
     }
-    let Some(verdict) = reply.verdict.as_deref().and_then(parse_verdict) else {
+    let Some(verdict) = reply.verdict else {
         return Err("the 24-hour window closed, and only verdicts are sent as templates".into());
     };
-    let Some(template) = ctx.templates.for_language(&reply.language) else {
+    let Some(template) = ctx.templates.for_language(reply.language.code()) else {
         return Err(
             "the 24-hour window closed and no warning template is configured (ASLI_TEMPLATE_EN)"
                 .into(),
@@ -226,18 +174,4 @@ fn outbound_of(ctx: &WorkerContext, reply: &PendingReply) -> Result<OutboundMess
     )
     .map(|m| m.in_reply_to(&reply.inbound_id))
     .map_err(|e| e.to_string())
-}
-
-fn parse_verdict(code: &str) -> Option<Verdict> {
-    serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
-}
-
-/// A metrics label per error class.
-fn class_label(class: &ErrorClass) -> &'static str {
-    match class {
-        ErrorClass::RetryLater { .. } => "retry_later",
-        ErrorClass::NeedsTemplate => "needs_template",
-        ErrorClass::Credentials => "credentials",
-        ErrorClass::Permanent => "permanent",
-    }
 }

@@ -1,37 +1,81 @@
-//! A staff member's message: work out what to say, then hand it to delivery.
+//! A staff member's message: work out what to say, deliver it, and commit the step.
+//!
+//! The step reads what it needs in one round (sent-marker, language choice, conversation
+//! window, flood counter), and everything it leaves behind (the counter, the window, the
+//! language, the sent-marker and delivery record) goes into the one commit that ends it. A
+//! staff member's messages are handled one at a time in arrival order (their inbox group), so
+//! a text always meets the window its previous message left.
 
-use sha2::{Digest, Sha256};
-
-use super::deliver::{Marker, deliver, sent_key};
-use super::{PendingReply, WorkerContext, ack};
+use super::WorkerContext;
+use super::deliver::deliver;
 use crate::engine::Engine;
-use crate::store::{ClaimedJob, StoreError};
+use crate::jobs::{PendingReply, Staff};
+use crate::store::{GroupId, StateWrite, StepCommit, StoreError, keys};
 use crate::verify::{self, Analysis, Language, Notice, NumberState, Verdict};
 use crate::whatsapp::{InboundMessage, MessageKind};
 
-/// A staff member's language choice is remembered this long.
-const LANGUAGE_TTL: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
+/// What the step read before deciding.
+struct Known {
+    sent: Option<Vec<u8>>,
+    language: Option<Language>,
+    pending: Option<verify::Pending>,
+    /// Messages counted in the staff member's current flood window, before this one.
+    flood_count: u64,
+}
 
-/// Analyse `message`, compose the reply and deliver it.
-pub(super) async fn handle(
+async fn read(
     ctx: &WorkerContext,
-    claimed: &ClaimedJob,
-    message: InboundMessage,
-) -> Result<(), StoreError> {
-    if ctx
-        .store
-        .get_ephemeral(&sent_key(&message.id))
+    group: &GroupId,
+    message: &InboundMessage,
+) -> Result<Known, StoreError> {
+    let mut values = ctx
+        .stores
+        .state
+        .get_many(&[
+            keys::sent(group, &message.id),
+            keys::language(group),
+            keys::window(group),
+            keys::flood(group),
+        ])
         .await?
-        .is_some()
-    {
-        return ack(ctx, claimed).await;
+        .into_iter();
+    let mut next = || values.next().flatten();
+    let sent = next();
+    let language = next().and_then(|v| match v.as_slice() {
+        b"hi" => Some(Language::Hi),
+        b"en" => Some(Language::En),
+        _ => None,
+    });
+    let pending = next().and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let flood_count = next()
+        .and_then(|digits| String::from_utf8(digits).ok())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0);
+    Ok(Known {
+        sent,
+        language,
+        pending,
+        flood_count,
+    })
+}
+
+/// The step for `message`, sent by the staff member of `group`.
+pub(super) async fn step(
+    ctx: &WorkerContext,
+    group: &GroupId,
+    message: InboundMessage,
+) -> Result<StepCommit, StoreError> {
+    let known = read(ctx, group, &message).await?;
+    if known.sent.is_some() {
+        return Ok(StepCommit::done());
     }
-    let Some(staff) = staff_key(&message) else {
+    if message.from.is_none() && message.from_user_id.is_none() {
         tracing::warn!("message without wa_id or user_id; nothing to reply to");
-        return ack(ctx, claimed).await;
-    };
-    let composed = match flood_check(ctx, &message, &staff).await? {
-        Flood::Within => compose(ctx, &message, &staff).await?,
+        return Ok(StepCommit::done());
+    }
+    let mut writes = Vec::new();
+    let composed = match flood_check(ctx, group, &message, &known, &mut writes) {
+        Flood::Within => compose(ctx, group, &message, &known, &mut writes).await?,
         Flood::FirstOver(language) => Some(Composed::notice(Notice::SlowDown, language)),
         Flood::Over => None,
     };
@@ -39,10 +83,9 @@ pub(super) async fn handle(
         text,
         verdict,
         language,
-        window_used,
     }) = composed
     else {
-        return ack(ctx, claimed).await;
+        return Ok(with(StepCommit::done(), writes));
     };
     if ctx.credentials.broken_reason().is_none() {
         ctx.outbox
@@ -55,30 +98,28 @@ pub(super) async fn handle(
         to_wa_id: message.from.clone(),
         to_user_id: message.from_user_id.clone(),
         text,
-        language: language.code().to_string(),
+        language,
         verdict,
         attempts: 0,
         last_error: None,
         via_template: false,
         resend_of: None,
     };
-    deliver(ctx, claimed, reply, Marker::Checked).await?;
-    if window_used {
-        // Only now, with the combined reply handed to delivery, is the remembered text
-        // spent: a crash before this point redelivers the job with the text still there.
-        ctx.store.take_ephemeral(&window_key(&staff)).await?;
-    }
-    Ok(())
+    // The window is spent (or replaced) in the same commit that makes the reply durable:
+    // sent, queued for a retry, or dead-lettered.
+    Ok(with(deliver(ctx, group, reply, None).await, writes))
+}
+
+fn with(mut step: StepCommit, writes: Vec<StateWrite>) -> StepCommit {
+    step.writes.extend(writes);
+    step
 }
 
 /// What to send for one message.
 struct Composed {
     text: String,
-    verdict: Option<String>,
+    verdict: Option<Verdict>,
     language: Language,
-    /// The remembered text of the conversation window went into this reply (and no new one
-    /// replaced it): forget it once the reply is on its way.
-    window_used: bool,
 }
 
 impl Composed {
@@ -87,13 +128,8 @@ impl Composed {
             text: verify::render_notice(notice, language),
             verdict: None,
             language,
-            window_used: false,
         }
     }
-}
-
-fn window_key(staff: &str) -> String {
-    format!("window:{staff}")
 }
 
 /// Where a staff member stands against the per-sender limit.
@@ -102,78 +138,77 @@ enum Flood {
     Within,
     /// The first message over the limit in this window: one polite "slow down".
     FirstOver(Language),
-    /// Further over: acknowledged without a reply until the window ends.
+    /// Further over: committed without a reply until the window ends.
     Over,
 }
 
 /// Count this message against the staff member's window (in the store, so the limit holds
-/// across instances). A message redelivered after a crash counts again: erring towards
-/// fewer replies to a flood is fine.
-async fn flood_check(
+/// across instances; the count is committed with the step, so a message handed out again
+/// after a crash is not counted twice).
+fn flood_check(
     ctx: &WorkerContext,
+    group: &GroupId,
     message: &InboundMessage,
-    staff: &str,
-) -> Result<Flood, StoreError> {
+    known: &Known,
+    writes: &mut Vec<StateWrite>,
+) -> Flood {
     let Some(limit) = ctx.sender_limit else {
-        return Ok(Flood::Within);
+        return Flood::Within;
     };
     if matches!(
         message.kind,
         MessageKind::Reaction { .. } | MessageKind::System { .. }
     ) {
-        return Ok(Flood::Within);
+        return Flood::Within;
     }
-    let count = ctx
-        .store
-        .incr_counter(&format!("flood:{staff}"), limit.window)
-        .await?;
+    writes.push(StateWrite::Incr {
+        key: keys::flood(group),
+        ttl: limit.window,
+    });
+    let count = known.flood_count + 1;
     if count <= limit.max {
-        return Ok(Flood::Within);
+        return Flood::Within;
     }
     metrics::counter!("asli_flood_limited_total").increment(1);
     if count > limit.max + 1 {
-        return Ok(Flood::Over);
+        return Flood::Over;
     }
     tracing::warn!(
         limit = limit.max,
         "a staff member is over the message limit; slowing down"
     );
-    let chosen = ctx.store.get_ephemeral(&format!("lang:{staff}")).await?;
     let text = message.text_for_analysis().unwrap_or_default();
-    let language = match chosen.as_deref() {
-        Some(b"hi") => Language::Hi,
-        Some(b"en") => Language::En,
-        _ if text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) => Language::Hi,
-        _ => Language::En,
-    };
-    Ok(Flood::FirstOver(language))
+    let language = known.language.unwrap_or_else(|| {
+        if text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) {
+            Language::Hi
+        } else {
+            Language::En
+        }
+    });
+    Flood::FirstOver(language)
 }
 
 /// The reply to `message`; `None` when it needs no answer (a reaction, a system notice).
 async fn compose(
     ctx: &WorkerContext,
+    group: &GroupId,
     message: &InboundMessage,
-    staff: &str,
+    known: &Known,
+    writes: &mut Vec<StateWrite>,
 ) -> Result<Option<Composed>, StoreError> {
-    let lang_key = format!("lang:{staff}");
-    let chosen = ctx
-        .store
-        .get_ephemeral(&lang_key)
-        .await?
-        .and_then(|v| match v.as_slice() {
-            b"hi" => Some(Language::Hi),
-            b"en" => Some(Language::En),
-            _ => None,
-        });
-    match &message.kind {
-        MessageKind::Reaction { .. } | MessageKind::System { .. } => return Ok(None),
-        _ => {}
+    if matches!(
+        &message.kind,
+        MessageKind::Reaction { .. } | MessageKind::System { .. }
+    ) {
+        return Ok(None);
     }
     let text = message.text_for_analysis().unwrap_or_default();
     if let Some(language) = verify::language_command(text) {
-        ctx.store
-            .put_ephemeral(&lang_key, language.code().as_bytes(), LANGUAGE_TTL)
-            .await?;
+        writes.push(StateWrite::Put {
+            key: keys::language(group),
+            value: language.code().as_bytes().to_vec(),
+            ttl: keys::LANGUAGE_TTL,
+        });
         return Ok(Some(Composed::notice(Notice::LanguageSwitched, language)));
     }
     let cards = match &message.kind {
@@ -183,51 +218,49 @@ async fn compose(
     if text.trim().is_empty() && cards.is_empty() {
         return Ok(Some(Composed::notice(
             Notice::Help,
-            chosen.unwrap_or(Language::En),
+            known.language.unwrap_or(Language::En),
         )));
     }
-    let window_key = window_key(staff);
-    // Read, not taken: it is deleted only once the combined reply is handed to delivery.
-    let pending = match ctx.store.get_ephemeral(&window_key).await? {
-        Some(bytes) => serde_json::from_slice::<verify::Pending>(&bytes).ok(),
-        None => None,
-    };
-    let analyzer = ctx.engine.current(ctx.store.as_ref()).await?;
+    let analyzer = ctx.engine.current().await?;
     let input = verify::Input {
         text,
         cards: &cards,
         forwarded: message.forwarded || message.frequently_forwarded,
-        language: chosen,
+        language: known.language,
         staff_organization: None,
-        pending: pending.as_ref(),
+        pending: known.pending.as_ref(),
     };
     let analysis = analyzer.analyze(&input, time::OffsetDateTime::now_utc());
-    if analysis.nothing_to_check() && !input.forwarded && pending.is_none() {
+    if analysis.nothing_to_check() && !input.forwarded && known.pending.is_none() {
         // "hi", "ok": a greeting, not a forwarded chat to check.
         return Ok(Some(Composed::notice(Notice::Help, analysis.language)));
     }
-    remember(ctx, staff, &window_key, &analysis).await?;
+    remember(ctx, group, &analysis, known, writes).await?;
     metrics::counter!("asli_verdicts_total", "verdict" => analysis.verdict.code()).increment(1);
     Ok(Some(Composed {
-        window_used: pending.is_some() && analysis.pending.is_none(),
         text: analysis.reply,
-        verdict: Some(analysis.verdict.code().to_string()),
+        verdict: Some(analysis.verdict),
         language: analysis.language,
     }))
 }
 
-/// Keep what the verdict asks to keep: the text waiting for its number, and incidents.
+/// Keep what the verdict asks to keep: the text waiting for its number (or the window
+/// spent), and incidents.
 async fn remember(
     ctx: &WorkerContext,
-    staff: &str,
-    window_key: &str,
+    group: &GroupId,
     analysis: &Analysis,
+    known: &Known,
+    writes: &mut Vec<StateWrite>,
 ) -> Result<(), StoreError> {
     if let Some(pending) = &analysis.pending {
-        let bytes = serde_json::to_vec(pending).expect("Pending serialises");
-        ctx.store
-            .put_ephemeral(window_key, &bytes, ctx.conversation_window)
-            .await?;
+        writes.push(StateWrite::Put {
+            key: keys::window(group),
+            value: serde_json::to_vec(pending).expect("Pending serialises"),
+            ttl: ctx.conversation_window,
+        });
+    } else if known.pending.is_some() {
+        writes.push(StateWrite::Delete(keys::window(group)));
     }
     if matches!(analysis.verdict, Verdict::Impersonation | Verdict::Mismatch) {
         let claimed: Vec<String> = analysis
@@ -236,32 +269,26 @@ async fn remember(
             .map(|c| c.official.id.to_string())
             .collect();
         let now = time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64;
+        let reporter = Staff::of_group(group);
         for finding in analysis
             .numbers
             .iter()
             .filter(|n| n.status != NumberState::Active)
         {
+            // Incidents live apart from the staff member's state; recording one again after
+            // a crash before the commit changes nothing but its last-seen time.
             let incident = ctx
-                .store
-                .record_incident(finding.number.as_str(), staff, &claimed, now)
+                .stores
+                .incidents
+                .record_incident(finding.number.as_str(), reporter.as_str(), &claimed, now)
                 .await?;
             if incident.first_seen == incident.last_seen && incident.reporters == 1 {
-                Engine::bump_reported_generation(ctx.store.as_ref()).await?;
+                Engine::bump_reported_generation(ctx.stores.state.as_ref()).await?;
             }
             metrics::counter!("asli_incidents_recorded_total").increment(1);
         }
     }
     Ok(())
-}
-
-/// A stable, non-reversible key for the staff member (their number never becomes a key).
-fn staff_key(message: &InboundMessage) -> Option<String> {
-    let id = message
-        .from
-        .as_deref()
-        .or(message.from_user_id.as_deref())?;
-    let digest = Sha256::digest(format!("asli-staff:{id}").as_bytes());
-    Some(hex::encode(&digest[..16]))
 }
 
 fn to_verify_card(card: &crate::whatsapp::ContactCard) -> verify::ContactCard {

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use asli::app::{Application, BuildOptions};
-use asli::store::Store;
+use asli::store::Stores;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -39,7 +39,7 @@ pub const BACKENDS: [StoreKind; 2] = [StoreKind::Embedded, StoreKind::Redis];
 pub struct TestAdmin {
     pub address: String,
     pub client: reqwest::Client,
-    pub store: Arc<dyn Store>,
+    pub stores: Stores,
     pub backend: StoreKind,
     pub state: Arc<StoreHandle>,
     shutdown: CancellationToken,
@@ -81,10 +81,10 @@ impl TestAdmin {
             hash(VIEWER_TOKEN)
         ))
         .expect("test tokens");
-        let store = state.open().await;
+        let stores = state.open().await;
         let app = Application::build_with(
             settings,
-            store.clone(),
+            stores.clone(),
             BuildOptions {
                 spawn_workers: false,
                 retry: fast_retry(),
@@ -102,7 +102,7 @@ impl TestAdmin {
         let admin = TestAdmin {
             address,
             client: reqwest::Client::new(),
-            store,
+            stores,
             backend: state.kind,
             state,
             shutdown,

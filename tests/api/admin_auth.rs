@@ -33,7 +33,11 @@ async fn a_call_without_a_valid_token_is_401_and_does_nothing() {
             .await
             .unwrap();
         assert_eq!(unknown_path.status(), 401);
-        assert_eq!(app.store.load_registry().await.unwrap().version, 0, "{b:?}");
+        assert_eq!(
+            app.stores.registry.load_registry().await.unwrap().version,
+            0,
+            "{b:?}"
+        );
         let r = app
             .req(Method::PUT, "/admin/officials")
             .send()
@@ -96,7 +100,10 @@ async fn a_viewer_can_read_but_not_write() {
                 "forbidden"
             );
         }
-        assert_eq!(app.store.load_registry().await.unwrap().version, 1);
+        assert_eq!(
+            app.stores.registry.load_registry().await.unwrap().version,
+            1
+        );
     }
 }
 
@@ -257,7 +264,8 @@ async fn dead_letters_and_incidents_are_listed_and_an_unknown_retry_is_404() {
             .unwrap();
         assert_eq!(error_code(r, 404).await.0, "not_found");
 
-        app.store
+        app.stores
+            .incidents
             .record_incident(
                 "+94712345678",
                 "reporter-1",

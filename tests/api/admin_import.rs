@@ -53,7 +53,7 @@ async fn ten_thousand_rows_import_in_one_go() {
         assert_eq!(r.status(), 200, "{b:?}");
         let report: Value = r.json().await.unwrap();
         assert_eq!(report["created"].as_array().unwrap().len(), 10_000);
-        let snap = app.store.load_registry().await.unwrap();
+        let snap = app.stores.registry.load_registry().await.unwrap();
         assert_eq!((snap.officials.len(), snap.version), (10_000, 1));
     }
 }
@@ -71,7 +71,7 @@ async fn a_dry_run_reports_creates_updates_and_unchanged_and_writes_nothing() {
              "organization": "Devgarh Municipal Corporation", "phones": ["+917000000002"]},
             {"name": "New", "phones": ["+917000000003"]}
         ]);
-        let version = app.store.load_registry().await.unwrap().version;
+        let version = app.stores.registry.load_registry().await.unwrap().version;
         let r = app.import(rows.to_string(), "application/json", true).await;
         assert_eq!(r.status(), 200);
         let report: Value = r.json().await.unwrap();
@@ -79,7 +79,10 @@ async fn a_dry_run_reports_creates_updates_and_unchanged_and_writes_nothing() {
         assert_eq!(report["unchanged"], json!([same["id"]]));
         assert_eq!(report["updated"], json!([changed["id"]]));
         assert_eq!(report["created"].as_array().unwrap().len(), 1);
-        assert_eq!(app.store.load_registry().await.unwrap().version, version);
+        assert_eq!(
+            app.stores.registry.load_registry().await.unwrap().version,
+            version
+        );
 
         let r = app
             .import(rows.to_string(), "application/json", false)
@@ -125,8 +128,14 @@ async fn export_then_import_into_an_empty_registry_gives_the_identical_registry(
         let r = fresh.import(first.clone(), "text/csv", false).await;
         assert_eq!(r.status(), 200);
         assert_eq!(fresh.export().await, first, "{b:?}");
-        let a = app.store.load_registry().await.unwrap().officials;
-        let f = fresh.store.load_registry().await.unwrap().officials;
+        let a = app.stores.registry.load_registry().await.unwrap().officials;
+        let f = fresh
+            .stores
+            .registry
+            .load_registry()
+            .await
+            .unwrap()
+            .officials;
         let strip = |o: &asli::registry::Official| {
             (
                 o.id.clone(),
@@ -170,7 +179,7 @@ async fn csv_with_bom_crlf_quoted_commas_and_devanagari_is_imported() {
         );
         let r = app.import(csv, "text/csv; charset=utf-8", false).await;
         assert_eq!(r.status(), 200, "{b:?}");
-        let o = &app.store.load_registry().await.unwrap().officials[0];
+        let o = &app.stores.registry.load_registry().await.unwrap().officials[0];
         assert_eq!(o.name, "Mehta, Arvind");
         assert_eq!(o.aliases, ["अरविंद मेहता", "ए. मेहता"]);
         assert_eq!(o.organization, "Devgarh, MP");
@@ -232,7 +241,10 @@ async fn broken_import_files_get_clear_errors_and_change_nothing() {
             let r = app.import(body.clone(), ct, false).await;
             assert_eq!(error_code(r, status).await.0, want, "{b:?} {body}");
         }
-        assert_eq!(app.store.load_registry().await.unwrap().version, 0);
+        assert_eq!(
+            app.stores.registry.load_registry().await.unwrap().version,
+            0
+        );
     }
 }
 

@@ -65,7 +65,16 @@ async fn an_invalid_number_is_422_naming_the_field_and_nothing_is_written() {
         let (code, details) = error_code(r, 422).await;
         assert_eq!(code, "validation_failed");
         assert_eq!(details["fields"][0]["field"], "phones[1].number");
-        assert_eq!(app.store.load_registry().await.unwrap().officials.len(), 0);
+        assert_eq!(
+            app.stores
+                .registry
+                .load_registry()
+                .await
+                .unwrap()
+                .officials
+                .len(),
+            0
+        );
     }
 }
 
@@ -377,7 +386,10 @@ async fn malformed_bodies_get_clear_4xx_json_errors_and_change_nothing() {
             let (code, _) = error_code(post(body, ct).await, status).await;
             assert_eq!(code, want, "{b:?} {status}");
         }
-        assert_eq!(app.store.load_registry().await.unwrap().version, 0);
+        assert_eq!(
+            app.stores.registry.load_registry().await.unwrap().version,
+            0
+        );
     }
 }
 

@@ -67,7 +67,7 @@ async fn app_retrying(
 async fn settle(app: &TestApp) {
     for _ in 0..500 {
         app.drain().await;
-        let stats = app.store.queue_stats().await.expect("stats");
+        let stats = app.stores.inbox.stats().await.expect("stats");
         if stats.ready + stats.in_flight + stats.delayed == 0 {
             return;
         }
@@ -110,11 +110,11 @@ async fn a_reply_failing_twice_with_500_is_sent_once_on_the_third_try(kind: Stor
     let sends = sent_replies(&app.graph).await;
     assert_eq!(sends.len(), 3, "two failures and one success");
     assert!(sends.iter().all(|s| quoted(s) == id));
-    let history = delivery_history(app.store.as_ref(), "wamid.OUT-3")
+    let history = delivery_history(app.stores.state.as_ref(), "wamid.OUT-3")
         .await
         .unwrap();
     assert_eq!(history.unwrap().in_reply_to.as_deref(), Some(id.as_str()));
-    assert_eq!(app.store.queue_stats().await.unwrap().dead, 0);
+    assert_eq!(app.stores.inbox.stats().await.unwrap().dead, 0);
 }
 
 async fn a_throughput_limit_delays_the_reply_but_delivers_it(kind: StoreKind) {
@@ -128,12 +128,12 @@ async fn a_throughput_limit_delays_the_reply_but_delivers_it(kind: StoreKind) {
     let id = wamid(110);
     app.post_webhook(&forwarded_text(&id, REGISTERED)).await;
     app.drain().await;
-    let stats = app.store.queue_stats().await.unwrap();
+    let stats = app.stores.inbox.stats().await.unwrap();
     assert_eq!(stats.delayed, 1, "the reply waits for its retry: {stats:?}");
     settle(&app).await;
     let sends = sent_replies(&app.graph).await;
     assert_eq!(sends.len(), 2);
-    assert_eq!(app.store.queue_stats().await.unwrap().dead, 0);
+    assert_eq!(app.stores.inbox.stats().await.unwrap().dead, 0);
 }
 
 async fn a_closed_service_window_sends_the_warning_template_instead(kind: StoreKind) {
@@ -168,7 +168,7 @@ async fn a_closed_window_without_a_configured_template_is_dead_lettered_with_the
     app.post_webhook(&forwarded_text(&wamid(125), REGISTERED))
         .await;
     settle(&app).await;
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert!(
         dead[0].error.contains("ASLI_TEMPLATE_EN"),
@@ -185,7 +185,7 @@ async fn a_refused_token_dead_letters_the_reply_holds_the_next_and_fails_readine
     app.post_webhook(&forwarded_text(&wamid(130), REGISTERED))
         .await;
     app.drain().await;
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(
         dead.len(),
         1,
@@ -205,7 +205,7 @@ async fn a_refused_token_dead_letters_the_reply_holds_the_next_and_fails_readine
         app.drain().await;
     }
     assert_eq!(sent_replies(&app.graph).await.len(), 1, "one send only");
-    let stats = app.store.queue_stats().await.unwrap();
+    let stats = app.stores.inbox.stats().await.unwrap();
     assert_eq!((stats.delayed, stats.dead), (1, 1), "{stats:?}");
 }
 
@@ -223,7 +223,7 @@ async fn held_replies_go_out_once_the_token_works_again(kind: StoreKind) {
     settle(&app).await;
     assert_eq!(app.get("/readyz").await.status(), 200);
     // The dead letter goes out when an admin retries it.
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
     let retried = app
         .client
@@ -259,7 +259,7 @@ async fn the_pair_limit_of_one_recipient_does_not_delay_another(kind: StoreKind)
     app.drain().await;
     let sends = sent_replies(&app.graph).await;
     assert_eq!(sends.len(), 2);
-    let stats = app.store.queue_stats().await.unwrap();
+    let stats = app.stores.inbox.stats().await.unwrap();
     assert_eq!(
         stats.delayed, 1,
         "only the limited recipient waits: {stats:?}"
@@ -288,11 +288,11 @@ async fn a_failed_status_with_a_retryable_code_resends_the_reply_once(kind: Stor
     assert_eq!(sends.len(), 2, "{sends:?}");
     assert_eq!(quoted(&sends[1]), id);
     assert_eq!(sends[1]["type"], "text");
-    let first = delivery_history(app.store.as_ref(), "wamid.OUT-1")
+    let first = delivery_history(app.stores.state.as_ref(), "wamid.OUT-1")
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(first.status, "failed");
+    assert_eq!(first.status, asli::worker::DeliveryStage::Failed);
     assert_eq!(first.outcome.as_deref(), Some("requeued"));
 }
 
@@ -322,7 +322,7 @@ async fn a_failed_status_with_a_permanent_code_dead_letters_the_reply(kind: Stor
         .await;
     settle(&app).await;
     assert_eq!(sent_replies(&app.graph).await.len(), 1);
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert!(dead[0].error.contains("131026"), "{}", dead[0].error);
 }
@@ -336,11 +336,11 @@ async fn statuses_out_of_order_never_move_the_delivery_history_back(kind: StoreK
         app.post_webhook(&status_only("wamid.OUT-1", status)).await;
     }
     settle(&app).await;
-    let history = delivery_history(app.store.as_ref(), "wamid.OUT-1")
+    let history = delivery_history(app.stores.state.as_ref(), "wamid.OUT-1")
         .await
         .unwrap()
         .expect("a history for a sent reply");
-    assert_eq!(history.status, "read");
+    assert_eq!(history.status, asli::worker::DeliveryStage::Read);
     assert_eq!(history.in_reply_to.as_deref(), Some(id.as_str()));
     let statuses: Vec<&str> = history.events.iter().map(|e| e.status.as_str()).collect();
     assert_eq!(statuses, ["accepted", "read", "sent", "delivered"]);
@@ -363,7 +363,7 @@ async fn statuses_out_of_order_never_move_the_delivery_history_back(kind: StoreK
     let anonymous = app.get("/admin/deliveries/wamid.OUT-1").await;
     assert_eq!(anonymous.status(), 401);
     assert!(
-        delivery_history(app.store.as_ref(), "wamid.UNKNOWN")
+        delivery_history(app.stores.state.as_ref(), "wamid.UNKNOWN")
             .await
             .unwrap()
             .is_none()
@@ -404,7 +404,7 @@ async fn a_flooding_staff_member_gets_one_slow_down_and_then_silence(kind: Store
         sends.iter().any(|s| is_to(s, OTHER_STAFF)),
         "others are not limited"
     );
-    let stats = app.store.queue_stats().await.unwrap();
+    let stats = app.stores.inbox.stats().await.unwrap();
     assert_eq!(
         stats.dead, 0,
         "silenced messages are acknowledged, not dead"
@@ -419,7 +419,7 @@ async fn a_reply_that_keeps_failing_is_dead_lettered_after_its_attempt_budget(ki
     settle(&app).await;
     let attempts = fast_retry().max_attempts as usize;
     assert_eq!(sent_replies(&app.graph).await.len(), attempts);
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert!(dead[0].error.contains("131000"), "{}", dead[0].error);
 }

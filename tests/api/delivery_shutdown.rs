@@ -253,7 +253,7 @@ async fn a_process_killed_mid_send_answers_after_restart_repeating_at_most_that_
     // The dead process's lease runs out; then its job is taken over.
     for _ in 0..100 {
         after.drain().await;
-        let stats = after.store.queue_stats().await.unwrap();
+        let stats = after.stores.inbox.stats().await.unwrap();
         if stats.ready + stats.in_flight + stats.delayed == 0 {
             break;
         }

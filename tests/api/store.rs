@@ -4,8 +4,10 @@
 mod redis_store {
     use std::time::Duration;
 
+    use std::sync::Arc;
+
     use asli::store::redis::RedisStore;
-    use asli::store::{Store, StoreError};
+    use asli::store::{GroupId, Inbox, NewJob, RegistryStore, StoreError, Stores};
 
     use crate::helpers::redis_server::RedisServer;
 
@@ -18,7 +20,16 @@ mod redis_store {
         (store, server)
     }
 
-    asli::conformance_tests!(redis_store);
+    async fn redis_stores() -> (Stores, RedisServer) {
+        let (store, server) = redis_store().await;
+        (Stores::of(Arc::new(store)), server)
+    }
+
+    asli::conformance_tests!(redis_stores);
+
+    fn job(payload: &str) -> NewJob {
+        NewJob::new(GroupId::new(payload), payload.as_bytes().to_vec())
+    }
 
     /// Generous bound for "answers quickly instead of hanging" (the store's own timeout is 3 s).
     const NO_HANG: Duration = Duration::from_secs(15);
@@ -27,7 +38,7 @@ mod redis_store {
     async fn a_redis_store_is_unavailable_while_the_server_is_down_and_works_again_after_a_restart()
     {
         let (store, mut server) = redis_store().await;
-        store.enqueue(b"before", None).await.expect("enqueue");
+        store.enqueue(&[job("before")]).await.expect("enqueue");
 
         server.stop();
         for _ in 0..3 {
@@ -59,7 +70,7 @@ mod redis_store {
         assert!(back, "the store reconnects once the server is back");
         // The new server is empty (no persistence in tests): the queue works from scratch.
         store
-            .enqueue(b"after", None)
+            .enqueue(&[job("after")])
             .await
             .expect("enqueue after restart");
         let job = store
@@ -120,16 +131,19 @@ mod redis_store {
 /// The same suite over the cluster code path: a one-node Redis Cluster (all slots on one node),
 /// which checks key routing, scripts and hash tags without a six-node setup.
 mod redis_cluster_store {
+    use std::sync::Arc;
+
+    use asli::store::Stores;
     use asli::store::redis::RedisStore;
 
     use crate::helpers::redis_server::RedisServer;
 
-    async fn redis_cluster_store() -> (RedisStore, RedisServer) {
+    async fn redis_cluster_store() -> (Stores, RedisServer) {
         let server = RedisServer::start_cluster();
         let store = RedisStore::connect(&server.url())
             .await
             .expect("connect to the private one-node cluster");
-        (store, server)
+        (Stores::of(Arc::new(store)), server)
     }
 
     asli::conformance_tests!(redis_cluster_store);
@@ -141,9 +155,11 @@ mod embedded_store {
     use std::process::{Command, Stdio};
     use std::time::Duration;
 
+    use std::sync::Arc;
+
     use asli::store::conformance::sample_official;
     use asli::store::embedded::EmbeddedStore;
-    use asli::store::{NewJob, Store, StoreError};
+    use asli::store::{GroupId, Inbox, NewJob, RegistryStore, StoreError, Stores};
 
     /// A store in its own temp dir; the dir is removed with the guard.
     async fn embedded_store() -> (EmbeddedStore, tempfile::TempDir) {
@@ -152,25 +168,24 @@ mod embedded_store {
         (store, dir)
     }
 
-    asli::conformance_tests!(embedded_store);
+    async fn embedded_stores() -> (Stores, tempfile::TempDir) {
+        let (store, dir) = embedded_store().await;
+        (Stores::of(Arc::new(store)), dir)
+    }
+
+    asli::conformance_tests!(embedded_stores);
 
     const TTL: Duration = Duration::from_secs(600);
     const LEASE: Duration = Duration::from_secs(600);
 
     fn job(key: &str) -> NewJob {
-        NewJob {
-            dedupe_key: key.to_string(),
-            payload: key.as_bytes().to_vec(),
-        }
+        NewJob::new(GroupId::new("staff"), key.as_bytes().to_vec()).deduped(key, TTL)
     }
 
     /// Writes what the restart tests look for: an unacked claimed job, a registry commit, a
     /// dedupe key.
     async fn write_everything(store: &EmbeddedStore) {
-        let added = store
-            .enqueue_unique(&[job("msg:1")], TTL)
-            .await
-            .expect("enqueue");
+        let added = store.enqueue(&[job("msg:1")]).await.expect("enqueue");
         assert_eq!(added, [true]);
         let claimed = store
             .claim("c1", LEASE, Duration::ZERO)
@@ -190,10 +205,7 @@ mod embedded_store {
         let snapshot = store.load_registry().await.expect("load");
         assert_eq!(snapshot.version, 1);
         assert_eq!(snapshot.officials, vec![sample_official("off_a", 1)]);
-        let again = store
-            .enqueue_unique(&[job("msg:1")], TTL)
-            .await
-            .expect("enqueue");
+        let again = store.enqueue(&[job("msg:1")]).await.expect("enqueue");
         assert_eq!(again, [false], "the dedupe key survived");
         let job = store
             .claim("c2", LEASE, Duration::ZERO)

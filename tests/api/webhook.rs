@@ -308,7 +308,7 @@ async fn a_text_without_a_number_and_the_number_that_follows_get_one_combined_fa
     assert_eq!(replies[1]["context"]["message_id"], wamid(101).as_str());
 
     // The impersonation became an incident, and the number is now a reported one.
-    let incidents = app.store.incidents(None, 10).await.unwrap();
+    let incidents = app.stores.incidents.incidents(None, 10).await.unwrap();
     assert_eq!(incidents.len(), 1);
     assert_eq!(incidents[0].number, "+94712345678");
     assert_eq!(incidents[0].reporters, 1);

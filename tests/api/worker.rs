@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use asli::store::NewJob;
+use asli::store::{GroupId, NewJob};
 
 use crate::helpers::graph::{sent_replies, start_graph};
 use crate::helpers::*;
@@ -20,7 +20,8 @@ async fn a_job_handed_out_too_often_without_finishing_is_dead_lettered_not_retri
     // Ten deliveries that each "crash" (never ack): a consumer claims and walks away.
     for _ in 0..asli::worker::MAX_DELIVERIES {
         let claimed = app
-            .store
+            .stores
+            .inbox
             .claim("crashing-worker", Duration::ZERO, Duration::from_secs(1))
             .await
             .unwrap();
@@ -29,7 +30,7 @@ async fn a_job_handed_out_too_often_without_finishing_is_dead_lettered_not_retri
     tokio::time::sleep(Duration::from_millis(300)).await;
     app.drain().await;
     assert!(sent_replies(&app.graph).await.is_empty());
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1, "{dead:?}");
     assert!(dead[0].error.contains("deliveries"), "{}", dead[0].error);
 }
@@ -38,16 +39,13 @@ async fn a_job_handed_out_too_often_without_finishing_is_dead_lettered_not_retri
 async fn an_undecodable_job_is_dead_lettered_without_quoting_its_content() {
     let (app, _state) = spawn_app(StoreKind::Embedded).await;
     let secret_text = "Send 5 Amazon gift cards to +94 71 234 5678";
-    let job = NewJob {
-        dedupe_key: "msg:garbage".into(),
-        payload: format!("{{\"kind\":\"inbound\",\"message\":\"{secret_text}\"}}").into_bytes(),
-    };
-    app.store
-        .enqueue_unique(&[job], Duration::from_secs(60))
-        .await
-        .unwrap();
+    let job = NewJob::new(
+        GroupId::new("garbage"),
+        format!("{{\"kind\":\"inbound\",\"message\":\"{secret_text}\"}}").into_bytes(),
+    );
+    app.stores.inbox.enqueue(&[job]).await.unwrap();
     app.drain().await;
-    let dead = app.store.dead_letters(None, 10).await.unwrap();
+    let dead = app.stores.inbox.dead_letters(None, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert!(!dead[0].error.contains("Amazon"), "{}", dead[0].error);
 }

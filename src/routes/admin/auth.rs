@@ -19,11 +19,12 @@ use subtle::ConstantTimeEq;
 use super::AdminState;
 use super::errors::ApiError;
 use crate::config::{AdminRole, NamedToken};
+use crate::store::keys;
 
 /// Failed attempts from one address before it is locked out.
 pub const MAX_FAILURES: u64 = 10;
 /// Window in which failures are counted, and length of a lock-out.
-pub const FAILURE_WINDOW: Duration = Duration::from_secs(300);
+pub const FAILURE_WINDOW: Duration = keys::SIGNIN_WINDOW;
 
 /// The tokens that open `/admin`.
 #[derive(Clone)]
@@ -114,8 +115,8 @@ async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".to_string());
-    let lock_key = format!("admin_auth_lock:{ip}");
-    if state.store.get_ephemeral(&lock_key).await?.is_some() {
+    let lock_key = keys::signin_lock(&ip);
+    if state.stores.state.get(&lock_key).await?.is_some() {
         return Err(locked_out());
     }
     let presented = req
@@ -132,8 +133,9 @@ async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         return Ok(caller);
     }
     let failures = state
-        .store
-        .incr_counter(&format!("admin_auth_fail:{ip}"), FAILURE_WINDOW)
+        .stores
+        .state
+        .incr(&keys::signin_failures(&ip), FAILURE_WINDOW)
         .await?;
     tracing::warn!(
         client = %ip,
@@ -144,8 +146,9 @@ async fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     );
     if failures >= MAX_FAILURES {
         state
-            .store
-            .put_ephemeral(&lock_key, b"1", FAILURE_WINDOW)
+            .stores
+            .state
+            .put(&lock_key, b"1", keys::SIGNIN_WINDOW)
             .await?;
         return Err(locked_out());
     }

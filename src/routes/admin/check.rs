@@ -10,7 +10,6 @@ use serde::Deserialize;
 use super::openapi::ErrorBody;
 use super::{AdminState, ApiError, Caller, read_json};
 use crate::engine::Engine;
-use crate::store::Store;
 
 /// The verification engine as the admin API sees it. The app wires it to
 /// `verify::Analyzer` over the current registry; the answer is the serialised analysis
@@ -28,13 +27,12 @@ pub trait Checker: Send + Sync {
 /// only when the registry or the reported numbers move.
 pub struct EngineChecker {
     engine: Arc<Engine>,
-    store: Arc<dyn Store>,
 }
 
 impl EngineChecker {
-    /// A checker over `engine`, reading the registry from `store`.
-    pub fn new(engine: Arc<Engine>, store: Arc<dyn Store>) -> EngineChecker {
-        EngineChecker { engine, store }
+    /// A checker over `engine`.
+    pub fn new(engine: Arc<Engine>) -> EngineChecker {
+        EngineChecker { engine }
     }
 }
 
@@ -45,7 +43,7 @@ impl Checker for EngineChecker {
         phone: Option<&'a str>,
     ) -> Pin<Box<dyn Future<Output = Result<serde_json::Value, ApiError>> + 'a>> {
         Box::pin(async move {
-            let analysis = self.engine.check(self.store.as_ref(), text, phone).await?;
+            let analysis = self.engine.check(text, phone).await?;
             serde_json::to_value(&analysis).map_err(|e| ApiError::internal(&e))
         })
     }

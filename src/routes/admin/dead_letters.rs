@@ -45,7 +45,8 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let limit = super::page_limit(query.limit, 100)?;
     let items = state
-        .store
+        .stores
+        .inbox
         .dead_letters(query.after.as_deref(), limit)
         .await?;
     let next_after = (items.len() == limit)
@@ -71,7 +72,7 @@ pub async fn retry(
     state: AdminState,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.store.retry_dead_letter(&id).await? {
+    if !state.stores.inbox.retry_dead_letter(&id).await? {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",

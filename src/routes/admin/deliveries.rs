@@ -24,7 +24,7 @@ pub async fn get(
     state: web::Data<AdminState>,
     wamid: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    match delivery_history(state.store.as_ref(), &wamid).await? {
+    match delivery_history(state.stores.state.as_ref(), &wamid).await? {
         Some(history) => Ok(HttpResponse::Ok().json(history)),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,

@@ -35,7 +35,11 @@ pub async fn list(
     query: web::Query<IncidentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = super::page_limit(query.limit, 100)?;
-    let items = state.store.incidents(query.after.as_deref(), limit).await?;
+    let items = state
+        .stores
+        .incidents
+        .incidents(query.after.as_deref(), limit)
+        .await?;
     let next_after = (items.len() == limit)
         .then(|| items.last().map(|i| i.number.clone()))
         .flatten();

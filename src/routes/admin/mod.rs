@@ -19,7 +19,7 @@ use crate::app::AppState;
 use crate::config::Settings;
 use crate::engine::Engine;
 use crate::registry::RegistryService;
-use crate::store::Store;
+use crate::store::Stores;
 
 pub mod audit;
 pub mod auth;
@@ -47,8 +47,8 @@ pub const MAX_IMPORT_BODY: usize = 32 * 1024 * 1024;
 pub struct AdminState {
     /// Registry reads and writes.
     pub registry: RegistryService,
-    /// The store, for dead letters, incidents and the sign-in brake.
-    pub store: Arc<dyn Store>,
+    /// The stores, for dead letters, incidents, deliveries and the sign-in brake.
+    pub stores: Stores,
     /// Accepted tokens.
     pub tokens: AdminTokens,
     /// The verification engine for `POST /admin/check`.
@@ -58,21 +58,21 @@ pub struct AdminState {
 impl AdminState {
     /// Build from the store and the settings (`ASLI_ADMIN_TOKEN`, `ASLI_ADMIN_TOKENS`,
     /// `ASLI_HOME_REGION`), with a verify engine of its own for `/admin/check`.
-    pub fn new(store: Arc<dyn Store>, settings: &Settings) -> AdminState {
-        let engine = Arc::new(Engine::new(settings.home_region));
-        AdminState::with_engine(store, settings, engine)
+    pub fn new(stores: Stores, settings: &Settings) -> AdminState {
+        let engine = Arc::new(Engine::new(settings.home_region, stores.clone()));
+        AdminState::with_engine(stores, settings, engine)
     }
 
     /// Build over the app's shared state, using its verify engine.
     pub fn from_app(app: &AppState) -> AdminState {
-        AdminState::with_engine(app.store.clone(), &app.settings, app.engine.clone())
+        AdminState::with_engine(app.stores.clone(), &app.settings, app.engine.clone())
     }
 
-    fn with_engine(store: Arc<dyn Store>, settings: &Settings, engine: Arc<Engine>) -> AdminState {
+    fn with_engine(stores: Stores, settings: &Settings, engine: Arc<Engine>) -> AdminState {
         AdminState {
-            registry: RegistryService::new(store.clone(), settings.home_region),
-            checker: Arc::new(check::EngineChecker::new(engine, store.clone())),
-            store,
+            registry: RegistryService::new(stores.clone(), settings.home_region),
+            checker: Arc::new(check::EngineChecker::new(engine)),
+            stores,
             tokens: AdminTokens::new(&settings.admin_token, settings.admin_tokens.clone()),
         }
     }

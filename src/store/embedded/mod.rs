@@ -1,46 +1,51 @@
 //! The embedded store (redb), used when `REDIS_URL` is unset: one process, one file
 //! `asli.redb` under `ASLI_DATA_DIR`.
 //!
-//! Every write is one redb transaction with the default (immediate) durability, committed
-//! before the method returns, so whatever a method accepted survives `kill -9`. redb is
-//! synchronous: each call runs on tokio's blocking pool. Leases live in memory: after a
-//! restart nothing holds a job, so unacked jobs are claimable again at once; their delivery
-//! counts are stored and keep counting. Layout: `queue.rs` the inbox, `state.rs` ephemeral values,
-//! counters, registry and incidents.
+//! Writes go through one writer thread with group commit ([`writer`]): writes that arrive
+//! together share one redb transaction and one fsync, and each caller is answered once its
+//! transaction is durable, so whatever a method accepted survives `kill -9`. Reads use
+//! redb's concurrent read transactions on tokio's blocking pool. The order of work (which
+//! group's job is next, leases, delayed jobs) lives in memory ([`queues`]) and is rebuilt
+//! from the job table at start-up; leases do not survive a restart, so jobs in flight then
+//! are claimable again at once, their delivery counts kept.
+//!
+//! Layout: `inbox.rs` the queue, `state.rs` keyed state, `registry.rs` the registry and its
+//! audit log, `incidents.rs` incidents.
 
-mod queue;
+mod inbox;
+mod incidents;
+mod queues;
+mod registry;
 mod state;
+mod writer;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use async_trait::async_trait;
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+use redb::{
+    Database, ReadableDatabase, ReadableTable, TableDefinition, TableHandle, WriteTransaction,
+};
 use tokio::sync::Notify;
 
-use super::{
-    ClaimedJob, DeadLetter, Incident, NewJob, QueueStats, RegistrySnapshot, Store, StoreError,
-};
-use crate::registry::{AuditEntry, Official};
+use self::queues::Queues;
+use self::writer::Writer;
+use super::StoreError;
 
+/// Job id → (group, due unix ms; 0 = ready when enqueued).
+const JOBS: TableDefinition<u64, (&str, u64)> = TableDefinition::new("jobs");
+/// Job id → payload.
+const PAYLOADS: TableDefinition<u64, &[u8]> = TableDefinition::new("payloads");
+/// Job id → how often it was handed out; survives restarts like the job.
+const DELIVERIES: TableDefinition<u64, u32> = TableDefinition::new("deliveries");
 /// Dedupe key → expiry (unix ms).
 const DEDUPE: TableDefinition<&str, u64> = TableDefinition::new("dedupe");
 /// (expiry unix ms, namespaced key) → (): finds expired keys to purge without a full scan.
 const EXPIRY: TableDefinition<(u64, &str), ()> = TableDefinition::new("expiry");
-/// Queue sequence number → payload; ready and in-flight jobs alike (leases are in memory).
-const QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("queue");
-/// Sequence number → how often the job was handed out; survives restarts like the job.
-const DELIVERIES: TableDefinition<u64, u32> = TableDefinition::new("deliveries");
-/// (due unix ms, sequence number) → payload.
-const DELAYED: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("delayed");
-/// Sequence number → dead letter as JSON.
+/// Dead letter id → JSON.
 const DEAD: TableDefinition<u64, &[u8]> = TableDefinition::new("dead");
-/// Key → (expiry unix ms, value).
-const EPHEMERAL: TableDefinition<&str, (u64, &[u8])> = TableDefinition::new("ephemeral");
-/// Key → (window end unix ms, count).
-const COUNTERS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("counters");
+/// State key → (expiry unix ms, value); counters hold their decimal digits.
+const STATE: TableDefinition<&str, (u64, &[u8])> = TableDefinition::new("ephemeral");
 /// Official id → JSON.
 const OFFICIALS: TableDefinition<&str, &str> = TableDefinition::new("officials");
 /// Audit seq → JSON (with its seq).
@@ -49,40 +54,31 @@ const AUDIT: TableDefinition<u64, &str> = TableDefinition::new("audit");
 const INCIDENTS: TableDefinition<&str, &str> = TableDefinition::new("incidents");
 /// (number, reporter) → (): each reporter counted once.
 const REPORTERS: TableDefinition<(&str, &str), ()> = TableDefinition::new("reporters");
-/// Counters of the store itself: registry version, next queue and dead-letter numbers.
+/// Counters of the store itself: registry version, next job and dead-letter numbers.
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+
+/// Tables of the single-queue layout before groups (asli 0.1), read once to migrate.
+const OLD_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("queue");
+const OLD_DELAYED: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("delayed");
+const OLD_COUNTERS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("counters");
 
 /// `META` keys.
 const REGISTRY_VERSION: &str = "registry_version";
 const NEXT_SEQ: &str = "next_seq";
 
-/// Expired keys purged per write, so the purge never makes one write slow.
+/// Expired keys purged per transaction, so the purge never makes one batch slow.
 const PURGE_BATCH: usize = 64;
 
-/// A job handed out and not yet acked.
-#[derive(Debug, Clone, Copy)]
-struct Lease {
-    until: std::time::Instant,
-}
-
 struct Inner {
-    db: Database,
-    /// Sequence number → lease. Lock this before reading the queue in `claim`, and release a
-    /// lease only after the write removing its job committed: then a claim never hands out a
-    /// job that was just acked.
-    leases: Mutex<HashMap<u64, Lease>>,
-    /// Signalled by every enqueue, so a waiting `claim` wakes at once.
-    arrivals: Notify,
+    db: Arc<Database>,
+    writer: Writer,
+    queues: Arc<Mutex<Queues>>,
+    /// Notified after every batch that changed the queues, so a waiting `claim` wakes.
+    arrivals: Arc<Notify>,
 }
 
-impl Inner {
-    fn leases(&self) -> MutexGuard<'_, HashMap<u64, Lease>> {
-        // A panic while holding the lock leaves the map consistent (single inserts/removes).
-        self.leases.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-/// A [`Store`] in one redb file. Cheap to clone; clones share the database.
+/// The embedded store: every store trait over one redb file. Cheap to clone; clones share
+/// the database.
 #[derive(Clone)]
 pub struct EmbeddedStore {
     inner: Arc<Inner>,
@@ -109,46 +105,137 @@ impl EmbeddedStore {
             )),
             other => StoreError::Unavailable(format!("cannot open {}: {other}", path.display())),
         })?;
-        // Create every table once, so readers never meet a missing one.
         let txn = db.begin_write().map_err(db_error)?;
         open_all_tables(&txn)?;
+        migrate_single_queue(&txn)?;
         txn.commit().map_err(db_error)?;
+        let queues = Arc::new(Mutex::new(rebuild_queues(&db)?));
+        let db = Arc::new(db);
+        let arrivals = Arc::new(Notify::new());
+        let writer = Writer::start(db.clone(), queues.clone(), arrivals.clone())?;
         Ok(EmbeddedStore {
             inner: Arc::new(Inner {
                 db,
-                leases: Mutex::new(HashMap::new()),
-                arrivals: Notify::new(),
+                writer,
+                queues,
+                arrivals,
             }),
         })
     }
 
-    /// Run `f` on the blocking pool: redb calls block on disk I/O.
-    async fn blocking<T: Send + 'static>(
+    /// Run a read on the blocking pool: redb reads may wait for the disk.
+    async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&redb::ReadTransaction) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || f(&inner))
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("embedded store task failed: {e}")))?
+        let db = Arc::clone(&self.inner.db);
+        tokio::task::spawn_blocking(move || {
+            let txn = db.begin_read().map_err(db_error)?;
+            f(&txn)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("embedded store task failed: {e}")))?
+    }
+
+    /// Write through the group-commit writer (see [`writer`]).
+    async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&WriteTransaction) -> Result<(T, Option<writer::MemUpdate>), StoreError>
+            + Send
+            + 'static,
+    {
+        self.inner.writer.write(f).await
+    }
+
+    fn queues(&self) -> std::sync::MutexGuard<'_, Queues> {
+        // A panic while holding the lock leaves the queues consistent (single-step updates).
+        self.inner.queues.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
 fn open_all_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(JOBS).map_err(db_error)?;
+    txn.open_table(PAYLOADS).map_err(db_error)?;
+    txn.open_table(DELIVERIES).map_err(db_error)?;
     txn.open_table(DEDUPE).map_err(db_error)?;
     txn.open_table(EXPIRY).map_err(db_error)?;
-    txn.open_table(QUEUE).map_err(db_error)?;
-    txn.open_table(DELAYED).map_err(db_error)?;
-    txn.open_table(DELIVERIES).map_err(db_error)?;
     txn.open_table(DEAD).map_err(db_error)?;
-    txn.open_table(EPHEMERAL).map_err(db_error)?;
-    txn.open_table(COUNTERS).map_err(db_error)?;
+    txn.open_table(STATE).map_err(db_error)?;
     txn.open_table(OFFICIALS).map_err(db_error)?;
     txn.open_table(AUDIT).map_err(db_error)?;
     txn.open_table(INCIDENTS).map_err(db_error)?;
     txn.open_table(REPORTERS).map_err(db_error)?;
     txn.open_table(META).map_err(db_error)?;
     Ok(())
+}
+
+/// Move the jobs of a 0.1 data file (one queue, no groups) into the job table, each in a
+/// group of its own (their order was never per staff member), then drop the old tables.
+fn migrate_single_queue(txn: &WriteTransaction) -> Result<(), StoreError> {
+    let exists = |name: &str| -> Result<bool, StoreError> {
+        Ok(txn
+            .list_tables()
+            .map_err(db_error)?
+            .any(|t| t.name() == name))
+    };
+    let mut jobs = txn.open_table(JOBS).map_err(db_error)?;
+    let mut payloads = txn.open_table(PAYLOADS).map_err(db_error)?;
+    let mut moved = 0u64;
+    if exists(OLD_QUEUE.name())? {
+        let old = txn.open_table(OLD_QUEUE).map_err(db_error)?;
+        for entry in old.iter().map_err(db_error)? {
+            let (seq, payload) = entry.map_err(db_error)?;
+            let seq = seq.value();
+            jobs.insert(seq, (format!("legacy:{seq}").as_str(), 0))
+                .map_err(db_error)?;
+            payloads.insert(seq, payload.value()).map_err(db_error)?;
+            moved += 1;
+        }
+        drop(old);
+        txn.delete_table(OLD_QUEUE).map_err(db_error)?;
+    }
+    if exists(OLD_DELAYED.name())? {
+        let old = txn.open_table(OLD_DELAYED).map_err(db_error)?;
+        for entry in old.iter().map_err(db_error)? {
+            let (key, payload) = entry.map_err(db_error)?;
+            let (due, seq) = key.value();
+            jobs.insert(seq, (format!("legacy:{seq}").as_str(), due))
+                .map_err(db_error)?;
+            payloads.insert(seq, payload.value()).map_err(db_error)?;
+            moved += 1;
+        }
+        drop(old);
+        txn.delete_table(OLD_DELAYED).map_err(db_error)?;
+    }
+    if exists(OLD_COUNTERS.name())? {
+        txn.delete_table(OLD_COUNTERS).map_err(db_error)?;
+    }
+    if moved > 0 {
+        tracing::info!(
+            jobs = moved,
+            "moved the jobs of the old single queue into the inbox"
+        );
+    }
+    Ok(())
+}
+
+/// The in-memory order of work, from the job table: ids ascend in enqueue order.
+fn rebuild_queues(db: &Database) -> Result<Queues, StoreError> {
+    let txn = db.begin_read().map_err(db_error)?;
+    let jobs = txn.open_table(JOBS).map_err(db_error)?;
+    let now = now_ms();
+    let mut queues = Queues::default();
+    for entry in jobs.iter().map_err(db_error)? {
+        let (id, meta) = entry.map_err(db_error)?;
+        let (group, due) = meta.value();
+        if due > now {
+            queues.schedule(group, id.value(), due);
+        } else {
+            queues.push(group, id.value());
+        }
+    }
+    Ok(queues)
 }
 
 /// redb failures (I/O, a full disk) are `Unavailable`: the caller may retry later.
@@ -185,7 +272,8 @@ fn next_number(txn: &WriteTransaction, name: &str) -> Result<u64, StoreError> {
     Ok(next)
 }
 
-/// Note that `key` (namespaced: `d:`, `e:`, `c:`) expires at `at`, for [`purge_expired`].
+/// Note that `key` (namespaced: `d:` dedupe, `e:` state) expires at `at`, for
+/// [`purge_expired`].
 fn index_expiry(txn: &WriteTransaction, at: u64, key: &str) -> Result<(), StoreError> {
     let mut expiry = txn.open_table(EXPIRY).map_err(db_error)?;
     expiry.insert((at, key), ()).map_err(db_error)?;
@@ -206,222 +294,30 @@ fn purge_expired(txn: &WriteTransaction, now: u64) -> Result<(), StoreError> {
             Ok((at, name.to_string()))
         })
         .collect::<Result<_, StoreError>>()?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let mut dedupe = txn.open_table(DEDUPE).map_err(db_error)?;
+    let mut state = txn.open_table(STATE).map_err(db_error)?;
     for (at, name) in due {
         expiry.remove((at, name.as_str())).map_err(db_error)?;
         if let Some(key) = name.strip_prefix("d:") {
-            let mut table = txn.open_table(DEDUPE).map_err(db_error)?;
-            let expired = table
+            let expired = dedupe
                 .get(key)
                 .map_err(db_error)?
                 .is_some_and(|g| g.value() <= now);
             if expired {
-                table.remove(key).map_err(db_error)?;
+                dedupe.remove(key).map_err(db_error)?;
             }
         } else if let Some(key) = name.strip_prefix("e:") {
-            let mut table = txn.open_table(EPHEMERAL).map_err(db_error)?;
-            let expired = table
+            let expired = state
                 .get(key)
                 .map_err(db_error)?
                 .is_some_and(|g| g.value().0 <= now);
             if expired {
-                table.remove(key).map_err(db_error)?;
-            }
-        } else if let Some(key) = name.strip_prefix("c:") {
-            let mut table = txn.open_table(COUNTERS).map_err(db_error)?;
-            let expired = table
-                .get(key)
-                .map_err(db_error)?
-                .is_some_and(|g| g.value().0 <= now);
-            if expired {
-                table.remove(key).map_err(db_error)?;
+                state.remove(key).map_err(db_error)?;
             }
         }
     }
     Ok(())
-}
-
-#[async_trait]
-impl Store for EmbeddedStore {
-    async fn ping(&self) -> Result<(), StoreError> {
-        self.blocking(|inner| {
-            let txn = inner.db.begin_read().map_err(db_error)?;
-            txn.open_table(META).map_err(db_error)?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn enqueue_unique(
-        &self,
-        jobs: &[NewJob],
-        dedupe_ttl: Duration,
-    ) -> Result<Vec<bool>, StoreError> {
-        self.queue_enqueue_unique(jobs.to_vec(), dedupe_ttl).await
-    }
-
-    async fn enqueue(
-        &self,
-        payload: &[u8],
-        not_before: Option<SystemTime>,
-    ) -> Result<(), StoreError> {
-        self.queue_enqueue(payload.to_vec(), not_before).await
-    }
-
-    async fn claim(
-        &self,
-        consumer: &str,
-        lease: Duration,
-        wait: Duration,
-    ) -> Result<Option<ClaimedJob>, StoreError> {
-        self.queue_claim(consumer, lease, wait).await
-    }
-
-    async fn ack(&self, job: &ClaimedJob) -> Result<(), StoreError> {
-        self.queue_finish(job, queue::Then::Forget)
-            .await
-            .map(|_| ())
-    }
-
-    async fn reschedule(
-        &self,
-        job: &ClaimedJob,
-        payload: &[u8],
-        at: SystemTime,
-    ) -> Result<(), StoreError> {
-        let then = queue::Then::Delay(payload.to_vec(), unix_ms(at));
-        self.queue_finish(job, then).await.map(|_| ())
-    }
-
-    async fn dead_letter(
-        &self,
-        job: &ClaimedJob,
-        payload: &[u8],
-        error: &str,
-    ) -> Result<String, StoreError> {
-        let then = queue::Then::Dead(payload.to_vec(), error.to_string());
-        self.queue_finish(job, then).await
-    }
-
-    async fn dead_letters(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<DeadLetter>, StoreError> {
-        self.queue_dead_letters(after, limit).await
-    }
-
-    async fn retry_dead_letter(&self, id: &str) -> Result<bool, StoreError> {
-        self.queue_retry_dead_letter(id).await
-    }
-
-    async fn queue_stats(&self) -> Result<QueueStats, StoreError> {
-        self.queue_queue_stats().await
-    }
-
-    async fn put_ephemeral(
-        &self,
-        key: &str,
-        value: &[u8],
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        self.state_put_ephemeral(key, value, ttl, false)
-            .await
-            .map(|_| ())
-    }
-
-    async fn put_ephemeral_if_absent(
-        &self,
-        key: &str,
-        value: &[u8],
-        ttl: Duration,
-    ) -> Result<bool, StoreError> {
-        self.state_put_ephemeral(key, value, ttl, true).await
-    }
-
-    async fn get_ephemeral(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.state_get_ephemeral(key).await
-    }
-
-    async fn take_ephemeral(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.state_take_ephemeral(key).await
-    }
-
-    async fn incr_counter(&self, key: &str, ttl: Duration) -> Result<u64, StoreError> {
-        self.state_incr_counter(key, ttl).await
-    }
-
-    async fn load_registry(&self) -> Result<RegistrySnapshot, StoreError> {
-        self.state_load_registry().await
-    }
-
-    async fn registry_version(&self) -> Result<u64, StoreError> {
-        self.state_registry_version().await
-    }
-
-    async fn commit_registry(
-        &self,
-        expected_version: u64,
-        puts: &[Official],
-        audit: &[AuditEntry],
-    ) -> Result<u64, StoreError> {
-        self.state_commit_registry(expected_version, puts, audit)
-            .await
-    }
-
-    async fn audit_log(&self, after: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
-        self.state_audit_log(after, limit).await
-    }
-
-    async fn record_incident(
-        &self,
-        number: &str,
-        reporter: &str,
-        claimed: &[String],
-        at: u64,
-    ) -> Result<Incident, StoreError> {
-        self.state_record_incident(number, reporter, claimed, at)
-            .await
-    }
-
-    async fn incidents(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Incident>, StoreError> {
-        self.state_incidents(after, limit).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use redb::{ReadableDatabase, ReadableTableMetadata};
-
-    use super::*;
-
-    fn rows(store: &EmbeddedStore, table: TableDefinition<&str, u64>) -> u64 {
-        let txn = store.inner.db.begin_read().expect("read");
-        txn.open_table(table).expect("table").len().expect("len")
-    }
-
-    #[tokio::test]
-    async fn expired_dedupe_keys_are_purged_by_later_writes_not_kept_forever() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = EmbeddedStore::open(dir.path()).expect("open");
-        let job = |key: &str| NewJob {
-            dedupe_key: key.to_string(),
-            payload: b"x".to_vec(),
-        };
-        let short = Duration::from_millis(50);
-        store
-            .enqueue_unique(&[job("a"), job("b")], short)
-            .await
-            .expect("enqueue");
-        assert_eq!(rows(&store, DEDUPE), 2);
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        store
-            .enqueue_unique(&[job("c")], Duration::from_secs(600))
-            .await
-            .expect("enqueue");
-        assert_eq!(rows(&store, DEDUPE), 1, "only the live key is left");
-    }
 }

@@ -1,330 +1,133 @@
-//! Ephemeral values, fixed-window counters, the registry (version CAS, audit log) and
-//! incidents in redb.
+//! Keyed state in redb: one table of (expiry, value); counters hold their decimal digits.
 
 use std::time::Duration;
 
-use redb::{ReadableDatabase, ReadableTable};
-use serde::{Deserialize, Serialize};
+use async_trait::async_trait;
+use redb::{ReadableTable, WriteTransaction};
 
-use super::{
-    AUDIT, COUNTERS, EPHEMERAL, EmbeddedStore, INCIDENTS, META, OFFICIALS, REGISTRY_VERSION,
-    REPORTERS, corrupt, db_error, expiry_ms, index_expiry, now_ms, purge_expired,
-};
-use crate::registry::{AuditEntry, Official};
-use crate::store::{Incident, RegistrySnapshot, StoreError};
+use super::{EmbeddedStore, STATE, db_error, expiry_ms, index_expiry, now_ms};
+use crate::store::{StateKey, StateStore, StateWrite, StoreError};
 
-/// An incident as stored; its reporters have their own table.
-#[derive(Serialize, Deserialize)]
-struct StoredIncident {
-    reporters: u64,
-    first_seen: u64,
-    last_seen: u64,
-    claimed: Vec<String>,
+/// The live value of `name` in an open state table.
+fn live(
+    table: &impl ReadableTable<&'static str, (u64, &'static [u8])>,
+    name: &str,
+    now: u64,
+) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    Ok(table.get(name).map_err(db_error)?.and_then(|g| {
+        let (until, value) = g.value();
+        (until > now).then(|| (until, value.to_vec()))
+    }))
 }
 
-impl StoredIncident {
-    fn into_incident(self, number: String) -> Incident {
-        Incident {
-            number,
-            reporters: self.reporters,
-            first_seen: self.first_seen,
-            last_seen: self.last_seen,
-            claimed: self.claimed,
+fn put(txn: &WriteTransaction, name: &str, value: &[u8], until: u64) -> Result<(), StoreError> {
+    txn.open_table(STATE)
+        .map_err(db_error)?
+        .insert(name, (until, value))
+        .map_err(db_error)?;
+    index_expiry(txn, until, &format!("e:{name}"))
+}
+
+/// Add one to counter `name` (a new one lives `ttl`); the new count.
+fn incr(txn: &WriteTransaction, name: &str, ttl: Duration, now: u64) -> Result<u64, StoreError> {
+    let current = live(&txn.open_table(STATE).map_err(db_error)?, name, now)?;
+    let (until, count) = match current {
+        Some((until, digits)) => {
+            let count = std::str::from_utf8(&digits)
+                .ok()
+                .and_then(|d| d.parse::<u64>().ok())
+                .unwrap_or(0);
+            (until, count.saturating_add(1))
         }
+        None => (expiry_ms(ttl), 1),
+    };
+    put(txn, name, count.to_string().as_bytes(), until)?;
+    Ok(count)
+}
+
+/// Apply one write of a step commit.
+pub(super) fn apply_write(
+    txn: &WriteTransaction,
+    write: &StateWrite,
+    now: u64,
+) -> Result<(), StoreError> {
+    match write {
+        StateWrite::Put { key, value, ttl } => put(txn, key.name(), value, expiry_ms(*ttl)),
+        StateWrite::Delete(key) => {
+            txn.open_table(STATE)
+                .map_err(db_error)?
+                .remove(key.name())
+                .map_err(db_error)?;
+            Ok(())
+        }
+        StateWrite::Incr { key, ttl } => incr(txn, key.name(), *ttl, now).map(|_| ()),
     }
 }
 
-impl EmbeddedStore {
-    /// Set `key`; with `only_if_absent`, only when no live value is there. `true` when set.
-    pub(super) async fn state_put_ephemeral(
+#[async_trait]
+impl StateStore for EmbeddedStore {
+    async fn get_many(&self, keys: &[StateKey]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let names: Vec<String> = keys.iter().map(|k| k.name().to_string()).collect();
+        self.read(move |txn| {
+            let now = now_ms();
+            let table = txn.open_table(STATE).map_err(db_error)?;
+            names
+                .iter()
+                .map(|name| Ok(live(&table, name, now)?.map(|(_, value)| value)))
+                .collect()
+        })
+        .await
+    }
+
+    async fn find_grouped(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        // One table for every group: the name alone finds it.
+        self.get(&StateKey::global(name)).await
+    }
+
+    async fn put(&self, key: &StateKey, value: &[u8], ttl: Duration) -> Result<(), StoreError> {
+        let (name, value) = (key.name().to_string(), value.to_vec());
+        self.write(move |txn| Ok((put(txn, &name, &value, expiry_ms(ttl))?, None)))
+            .await
+    }
+
+    async fn put_if_absent(
         &self,
-        key: &str,
+        key: &StateKey,
         value: &[u8],
         ttl: Duration,
-        only_if_absent: bool,
     ) -> Result<bool, StoreError> {
-        let (key, value) = (key.to_string(), value.to_vec());
-        self.blocking(move |inner| {
-            let now = now_ms();
-            let until = expiry_ms(ttl);
-            let txn = inner.db.begin_write().map_err(db_error)?;
-            {
-                let mut table = txn.open_table(EPHEMERAL).map_err(db_error)?;
-                if only_if_absent {
-                    let live = table
-                        .get(key.as_str())
-                        .map_err(db_error)?
-                        .is_some_and(|g| g.value().0 > now);
-                    if live {
-                        return Ok(false);
-                    }
-                }
-                table
-                    .insert(key.as_str(), (until, value.as_slice()))
-                    .map_err(db_error)?;
+        let (name, value) = (key.name().to_string(), value.to_vec());
+        self.write(move |txn| {
+            let taken = live(&txn.open_table(STATE).map_err(db_error)?, &name, now_ms())?;
+            if taken.is_some() {
+                return Ok((false, None));
             }
-            index_expiry(&txn, until, &format!("e:{key}"))?;
-            purge_expired(&txn, now)?;
-            txn.commit().map_err(db_error)?;
-            Ok(true)
+            put(txn, &name, &value, expiry_ms(ttl))?;
+            Ok((true, None))
         })
         .await
     }
 
-    pub(super) async fn state_get_ephemeral(
-        &self,
-        key: &str,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        let key = key.to_string();
-        self.blocking(move |inner| {
-            let now = now_ms();
-            let txn = inner.db.begin_read().map_err(db_error)?;
-            let table = txn.open_table(EPHEMERAL).map_err(db_error)?;
-            let value = table.get(key.as_str()).map_err(db_error)?;
-            Ok(value.and_then(|g| {
-                let (until, value) = g.value();
-                (until > now).then(|| value.to_vec())
-            }))
-        })
-        .await
-    }
-
-    pub(super) async fn state_take_ephemeral(
-        &self,
-        key: &str,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        let key = key.to_string();
-        self.blocking(move |inner| {
-            let now = now_ms();
-            let txn = inner.db.begin_write().map_err(db_error)?;
-            let taken = {
-                let mut table = txn.open_table(EPHEMERAL).map_err(db_error)?;
-                let removed = table.remove(key.as_str()).map_err(db_error)?;
-                removed.and_then(|g| {
+    async fn take(&self, key: &StateKey) -> Result<Option<Vec<u8>>, StoreError> {
+        let name = key.name().to_string();
+        self.write(move |txn| {
+            let removed = txn
+                .open_table(STATE)
+                .map_err(db_error)?
+                .remove(name.as_str())
+                .map_err(db_error)?
+                .and_then(|g| {
                     let (until, value) = g.value();
-                    (until > now).then(|| value.to_vec())
-                })
-            };
-            txn.commit().map_err(db_error)?;
-            Ok(taken)
-        })
-        .await
-    }
-
-    pub(super) async fn state_incr_counter(
-        &self,
-        key: &str,
-        ttl: Duration,
-    ) -> Result<u64, StoreError> {
-        let key = key.to_string();
-        self.blocking(move |inner| {
-            let now = now_ms();
-            let txn = inner.db.begin_write().map_err(db_error)?;
-            let (until, count, fresh) = {
-                let mut table = txn.open_table(COUNTERS).map_err(db_error)?;
-                let current = table
-                    .get(key.as_str())
-                    .map_err(db_error)?
-                    .map(|g| g.value());
-                let (until, count, fresh) = match current {
-                    Some((until, count)) if until > now => (until, count.saturating_add(1), false),
-                    _ => (expiry_ms(ttl), 1, true),
-                };
-                table
-                    .insert(key.as_str(), (until, count))
-                    .map_err(db_error)?;
-                (until, count, fresh)
-            };
-            if fresh {
-                index_expiry(&txn, until, &format!("c:{key}"))?;
-            }
-            purge_expired(&txn, now)?;
-            txn.commit().map_err(db_error)?;
-            Ok(count)
-        })
-        .await
-    }
-
-    pub(super) async fn state_load_registry(&self) -> Result<RegistrySnapshot, StoreError> {
-        self.blocking(|inner| {
-            let txn = inner.db.begin_read().map_err(db_error)?;
-            let meta = txn.open_table(META).map_err(db_error)?;
-            let version = meta
-                .get(REGISTRY_VERSION)
-                .map_err(db_error)?
-                .map_or(0, |g| g.value());
-            let table = txn.open_table(OFFICIALS).map_err(db_error)?;
-            // Keys are official ids, so the table order is the id order.
-            let officials = table
-                .iter()
-                .map_err(db_error)?
-                .map(|entry| {
-                    let (_, json) = entry.map_err(db_error)?;
-                    serde_json::from_str(json.value()).map_err(|e| corrupt("stored official", e))
-                })
-                .collect::<Result<Vec<Official>, StoreError>>()?;
-            Ok(RegistrySnapshot { version, officials })
-        })
-        .await
-    }
-
-    pub(super) async fn state_registry_version(&self) -> Result<u64, StoreError> {
-        self.blocking(|inner| {
-            let txn = inner.db.begin_read().map_err(db_error)?;
-            let meta = txn.open_table(META).map_err(db_error)?;
-            let version = meta.get(REGISTRY_VERSION).map_err(db_error)?;
-            Ok(version.map_or(0, |g| g.value()))
-        })
-        .await
-    }
-
-    pub(super) async fn state_commit_registry(
-        &self,
-        expected_version: u64,
-        puts: &[Official],
-        audit: &[AuditEntry],
-    ) -> Result<u64, StoreError> {
-        // Encode before entering the write transaction, so it stays short.
-        let puts = puts
-            .iter()
-            .map(|o| Ok((o.id.as_str().to_string(), serde_json::to_string(o)?)))
-            .collect::<Result<Vec<_>, serde_json::Error>>()
-            .map_err(|e| corrupt("encode official", e))?;
-        let audit = audit.to_vec();
-        self.blocking(move |inner| {
-            let txn = inner.db.begin_write().map_err(db_error)?;
-            let mut meta = txn.open_table(META).map_err(db_error)?;
-            let current = meta
-                .get(REGISTRY_VERSION)
-                .map_err(db_error)?
-                .map_or(0, |g| g.value());
-            if current != expected_version {
-                // Dropping the transaction uncommitted writes nothing.
-                return Err(StoreError::Conflict {
-                    expected: expected_version,
+                    (until > now_ms()).then(|| value.to_vec())
                 });
-            }
-            let version = current + 1;
-            meta.insert(REGISTRY_VERSION, version).map_err(db_error)?;
-            drop(meta);
-            let mut officials = txn.open_table(OFFICIALS).map_err(db_error)?;
-            for (id, json) in &puts {
-                officials
-                    .insert(id.as_str(), json.as_str())
-                    .map_err(db_error)?;
-            }
-            drop(officials);
-            let mut log = txn.open_table(AUDIT).map_err(db_error)?;
-            let mut seq = log.last().map_err(db_error)?.map_or(0, |(k, _)| k.value());
-            for mut entry in audit {
-                seq += 1;
-                entry.seq = seq;
-                let json = serde_json::to_string(&entry).map_err(|e| corrupt("encode audit", e))?;
-                log.insert(seq, json.as_str()).map_err(db_error)?;
-            }
-            drop(log);
-            txn.commit().map_err(db_error)?;
-            Ok(version)
+            Ok((removed, None))
         })
         .await
     }
 
-    pub(super) async fn state_audit_log(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        self.blocking(move |inner| {
-            let txn = inner.db.begin_read().map_err(db_error)?;
-            let log = txn.open_table(AUDIT).map_err(db_error)?;
-            log.range(after.saturating_add(1)..)
-                .map_err(db_error)?
-                .take(limit)
-                .map(|entry| {
-                    let (_, json) = entry.map_err(db_error)?;
-                    serde_json::from_str(json.value()).map_err(|e| corrupt("audit entry", e))
-                })
-                .collect()
-        })
-        .await
-    }
-
-    pub(super) async fn state_record_incident(
-        &self,
-        number: &str,
-        reporter: &str,
-        claimed: &[String],
-        at: u64,
-    ) -> Result<Incident, StoreError> {
-        let (number, reporter, claimed) =
-            (number.to_string(), reporter.to_string(), claimed.to_vec());
-        self.blocking(move |inner| {
-            let txn = inner.db.begin_write().map_err(db_error)?;
-            let new_reporter = {
-                let mut reporters = txn.open_table(REPORTERS).map_err(db_error)?;
-                let key = (number.as_str(), reporter.as_str());
-                reporters.insert(key, ()).map_err(db_error)?.is_none()
-            };
-            let mut incidents = txn.open_table(INCIDENTS).map_err(db_error)?;
-            let stored = incidents
-                .get(number.as_str())
-                .map_err(db_error)?
-                .map(|g| serde_json::from_str::<StoredIncident>(g.value()))
-                .transpose()
-                .map_err(|e| corrupt("incident", e))?;
-            let mut incident = stored.unwrap_or(StoredIncident {
-                reporters: 0,
-                first_seen: at,
-                last_seen: at,
-                claimed: Vec::new(),
-            });
-            incident.reporters += u64::from(new_reporter);
-            incident.first_seen = incident.first_seen.min(at);
-            incident.last_seen = incident.last_seen.max(at);
-            for id in claimed {
-                if !incident.claimed.contains(&id) {
-                    incident.claimed.push(id);
-                }
-            }
-            let json = serde_json::to_string(&incident).map_err(|e| corrupt("encode", e))?;
-            incidents
-                .insert(number.as_str(), json.as_str())
-                .map_err(db_error)?;
-            drop(incidents);
-            txn.commit().map_err(db_error)?;
-            Ok(incident.into_incident(number))
-        })
-        .await
-    }
-
-    pub(super) async fn state_incidents(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Incident>, StoreError> {
-        let after = after.map(str::to_string);
-        self.blocking(move |inner| {
-            let txn = inner.db.begin_read().map_err(db_error)?;
-            let incidents = txn.open_table(INCIDENTS).map_err(db_error)?;
-            let range = match &after {
-                Some(after) => incidents.range::<&str>(after.as_str()..),
-                None => incidents.range::<&str>(..),
-            }
-            .map_err(db_error)?;
-            range
-                .filter(|entry| match (entry, &after) {
-                    (Ok((number, _)), Some(after)) => number.value() != after.as_str(),
-                    _ => true,
-                })
-                .take(limit)
-                .map(|entry| {
-                    let (number, json) = entry.map_err(db_error)?;
-                    let stored: StoredIncident =
-                        serde_json::from_str(json.value()).map_err(|e| corrupt("incident", e))?;
-                    Ok(stored.into_incident(number.value().to_string()))
-                })
-                .collect()
-        })
-        .await
+    async fn incr(&self, key: &StateKey, ttl: Duration) -> Result<u64, StoreError> {
+        let name = key.name().to_string();
+        self.write(move |txn| Ok((incr(txn, &name, ttl, now_ms())?, None)))
+            .await
     }
 }

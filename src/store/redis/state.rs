@@ -1,28 +1,87 @@
-//! Ephemeral values, fixed-window counters, the registry (with version CAS and audit log)
-//! and incidents.
+//! Keyed state: plain string keys with a TTL; counters by `lua/counter.lua`. Keys of a group
+//! carry its shard's hash tag (see [`super::RedisStore::state_key`]).
 
 use std::time::Duration;
 
-use super::{RedisStore, keys, ttl_ms};
-use crate::registry::{AuditEntry, Official};
-use crate::store::{Incident, RegistrySnapshot, StoreError};
+use async_trait::async_trait;
+use futures::future::try_join_all;
 
-/// One incident as the scripts return it: reporters, first, last, claimed ids.
-type IncidentRow = (u64, u64, u64, Vec<String>);
+use super::{RedisStore, shard_prefix, ttl_ms};
+use crate::store::{StateKey, StateStore, StoreError};
 
 impl RedisStore {
-    pub(super) async fn state_put_ephemeral(
-        &self,
-        key: &str,
-        value: &[u8],
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
+    /// MGET of keys that share one slot.
+    async fn mget(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        let mut conn = self.conn();
+        if keys.len() == 1 {
+            let value: Option<Vec<u8>> = self
+                .run(
+                    "GET",
+                    redis::cmd("GET").arg(&keys[0]).query_async(&mut conn),
+                )
+                .await?;
+            return Ok(vec![value]);
+        }
+        self.run("MGET", redis::cmd("MGET").arg(keys).query_async(&mut conn))
+            .await
+    }
+}
+
+/// The hash tag of a Redis key (`{...}`), or the whole key when it has none.
+fn slot_of(key: &str) -> &str {
+    key.find('{')
+        .and_then(|open| {
+            let close = key[open + 1..].find('}')?;
+            Some(&key[open + 1..open + 1 + close])
+        })
+        .filter(|tag| !tag.is_empty())
+        .unwrap_or(key)
+}
+
+#[async_trait]
+impl StateStore for RedisStore {
+    async fn get_many(&self, keys: &[StateKey]) -> Result<Vec<Option<Vec<u8>>>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let names: Vec<String> = keys.iter().map(|k| self.state_key(k)).collect();
+        // One MGET per slot (a cluster refuses cross-slot MGETs), in parallel.
+        let mut slots: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let slot = slot_of(name);
+            match slots.iter_mut().find(|(s, _)| *s == slot) {
+                Some((_, indices)) => indices.push(i),
+                None => slots.push((slot, vec![i])),
+            }
+        }
+        let calls = slots.iter().map(|(_, indices)| {
+            let batch: Vec<String> = indices.iter().map(|&i| names[i].clone()).collect();
+            async move { self.mget(&batch).await }
+        });
+        let mut out = vec![None; keys.len()];
+        for ((_, indices), values) in slots.iter().zip(try_join_all(calls).await?) {
+            for (&i, value) in indices.iter().zip(values) {
+                out[i] = value;
+            }
+        }
+        Ok(out)
+    }
+
+    async fn find_grouped(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let keys: Vec<String> = (0..self.shards)
+            .map(|shard| format!("{}s:{name}", shard_prefix(shard)))
+            .collect();
+        let found = try_join_all(keys.iter().map(|k| self.mget(std::slice::from_ref(k)))).await?;
+        Ok(found.into_iter().flatten().flatten().next())
+    }
+
+    async fn put(&self, key: &StateKey, value: &[u8], ttl: Duration) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let _: String = self
             .run(
                 "SET",
                 redis::cmd("SET")
-                    .arg(format!("{}{key}", keys::EPHEMERAL_PREFIX))
+                    .arg(self.state_key(key))
                     .arg(value)
                     .arg("PX")
                     .arg(ttl_ms(ttl))
@@ -32,9 +91,9 @@ impl RedisStore {
         Ok(())
     }
 
-    pub(super) async fn state_put_ephemeral_if_absent(
+    async fn put_if_absent(
         &self,
-        key: &str,
+        key: &StateKey,
         value: &[u8],
         ttl: Duration,
     ) -> Result<bool, StoreError> {
@@ -43,7 +102,7 @@ impl RedisStore {
             .run(
                 "SET NX",
                 redis::cmd("SET")
-                    .arg(format!("{}{key}", keys::EPHEMERAL_PREFIX))
+                    .arg(self.state_key(key))
                     .arg(value)
                     .arg("NX")
                     .arg("PX")
@@ -54,225 +113,33 @@ impl RedisStore {
         Ok(set.is_some())
     }
 
-    pub(super) async fn state_get_ephemeral(
-        &self,
-        key: &str,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        let mut conn = self.conn();
-        self.run(
-            "GET",
-            redis::cmd("GET")
-                .arg(format!("{}{key}", keys::EPHEMERAL_PREFIX))
-                .query_async(&mut conn),
-        )
-        .await
-    }
-
-    pub(super) async fn state_take_ephemeral(
-        &self,
-        key: &str,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
+    async fn take(&self, key: &StateKey) -> Result<Option<Vec<u8>>, StoreError> {
         let mut conn = self.conn();
         self.run(
             "GETDEL",
             redis::cmd("GETDEL")
-                .arg(format!("{}{key}", keys::EPHEMERAL_PREFIX))
+                .arg(self.state_key(key))
                 .query_async(&mut conn),
         )
         .await
     }
 
-    pub(super) async fn state_incr_counter(
-        &self,
-        key: &str,
-        ttl: Duration,
-    ) -> Result<u64, StoreError> {
+    async fn incr(&self, key: &StateKey, ttl: Duration) -> Result<u64, StoreError> {
         let mut invocation = self.scripts.counter.prepare_invoke();
-        invocation
-            .key(format!("{}{key}", keys::COUNTER_PREFIX))
-            .arg(ttl_ms(ttl));
+        invocation.key(self.state_key(key)).arg(ttl_ms(ttl));
         let mut conn = self.conn();
-        self.run("incr_counter", invocation.invoke_async(&mut conn))
-            .await
+        self.run("incr", invocation.invoke_async(&mut conn)).await
     }
+}
 
-    pub(super) async fn state_load_registry(&self) -> Result<RegistrySnapshot, StoreError> {
-        let mut invocation = self.scripts.load_registry.prepare_invoke();
-        invocation.key(keys::VERSION).key(keys::OFFICIALS);
-        let mut conn = self.conn();
-        let (version, jsons): (u64, Vec<Vec<u8>>) = self
-            .run("load_registry", invocation.invoke_async(&mut conn))
-            .await?;
-        let mut officials = jsons
-            .iter()
-            .map(|json| {
-                serde_json::from_slice::<Official>(json)
-                    .map_err(|e| StoreError::Corrupt(format!("stored official: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        officials.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(RegistrySnapshot { version, officials })
-    }
+#[cfg(test)]
+mod tests {
+    use super::slot_of;
 
-    pub(super) async fn state_registry_version(&self) -> Result<u64, StoreError> {
-        let mut conn = self.conn();
-        let version: Option<u64> = self
-            .run(
-                "GET",
-                redis::cmd("GET").arg(keys::VERSION).query_async(&mut conn),
-            )
-            .await?;
-        Ok(version.unwrap_or(0))
-    }
-
-    pub(super) async fn state_commit_registry(
-        &self,
-        expected_version: u64,
-        puts: &[Official],
-        audit: &[AuditEntry],
-    ) -> Result<u64, StoreError> {
-        let encode = |e: serde_json::Error| StoreError::Corrupt(format!("encode: {e}"));
-        let mut invocation = self.scripts.commit_registry.prepare_invoke();
-        invocation
-            .key(keys::VERSION)
-            .key(keys::OFFICIALS)
-            .key(keys::AUDIT)
-            .arg(expected_version)
-            .arg(puts.len());
-        for official in puts {
-            invocation
-                .arg(official.id.as_str())
-                .arg(serde_json::to_vec(official).map_err(encode)?);
-        }
-        for entry in audit {
-            // The seq is the entry's position in the list, assigned when read back.
-            invocation.arg(serde_json::to_vec(entry).map_err(encode)?);
-        }
-        let mut conn = self.conn();
-        let (committed, version): (u8, u64) = self
-            .run("commit_registry", invocation.invoke_async(&mut conn))
-            .await?;
-        if committed != 1 {
-            return Err(StoreError::Conflict {
-                expected: expected_version,
-            });
-        }
-        // Other instances may listen; they also poll the version, so a lost message is harmless.
-        let published: Result<i64, _> = self
-            .run(
-                "PUBLISH",
-                redis::cmd("PUBLISH")
-                    .arg(keys::REGISTRY_CHANNEL)
-                    .arg(version)
-                    .query_async(&mut conn),
-            )
-            .await;
-        if let Err(e) = published {
-            tracing::warn!(error = %e, version, "could not announce the new registry version");
-        }
-        Ok(version)
-    }
-
-    pub(super) async fn state_audit_log(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        // Entry with seq s sits at list index s - 1.
-        let start = after;
-        let stop = after.saturating_add(limit as u64 - 1);
-        let (Ok(start), Ok(stop)) = (i64::try_from(start), i64::try_from(stop)) else {
-            return Ok(Vec::new());
-        };
-        let mut conn = self.conn();
-        let jsons: Vec<Vec<u8>> = self
-            .run(
-                "LRANGE",
-                redis::cmd("LRANGE")
-                    .arg(keys::AUDIT)
-                    .arg(start)
-                    .arg(stop)
-                    .query_async(&mut conn),
-            )
-            .await?;
-        jsons
-            .iter()
-            .zip(after + 1..)
-            .map(|(json, seq)| {
-                let mut entry: AuditEntry = serde_json::from_slice(json)
-                    .map_err(|e| StoreError::Corrupt(format!("audit entry {seq}: {e}")))?;
-                entry.seq = seq;
-                Ok(entry)
-            })
-            .collect()
-    }
-
-    pub(super) async fn state_record_incident(
-        &self,
-        number: &str,
-        reporter: &str,
-        claimed: &[String],
-        at: u64,
-    ) -> Result<Incident, StoreError> {
-        let base = format!("{}{number}", keys::INCIDENT_PREFIX);
-        let mut invocation = self.scripts.record_incident.prepare_invoke();
-        invocation
-            .key(&base)
-            .key(format!("{base}:reporters"))
-            .key(format!("{base}:claimed"))
-            .key(keys::INCIDENTS)
-            .arg(number)
-            .arg(reporter)
-            .arg(at);
-        for id in claimed {
-            invocation.arg(id);
-        }
-        let mut conn = self.conn();
-        let (reporters, first_seen, last_seen, claimed): IncidentRow = self
-            .run("record_incident", invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(Incident {
-            number: number.to_string(),
-            reporters,
-            first_seen,
-            last_seen,
-            claimed,
-        })
-    }
-
-    pub(super) async fn state_incidents(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Incident>, StoreError> {
-        if limit == 0 {
-            return Ok(Vec::new());
-        }
-        let start = after.map_or_else(|| "-".to_string(), |a| format!("({a}"));
-        let mut invocation = self.scripts.incidents.prepare_invoke();
-        invocation
-            .key(keys::INCIDENTS)
-            .arg(start)
-            .arg(limit)
-            .arg(keys::INCIDENT_PREFIX);
-        let mut conn = self.conn();
-        let rows: Vec<(String, u64, u64, u64, Vec<String>)> = self
-            .run("incidents", invocation.invoke_async(&mut conn))
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(number, reporters, first_seen, last_seen, claimed)| Incident {
-                    number,
-                    reporters,
-                    first_seen,
-                    last_seen,
-                    claimed,
-                },
-            )
-            .collect())
+    #[test]
+    fn the_slot_of_a_key_is_its_hash_tag() {
+        assert_eq!(slot_of("asli:{in:3}:s:window:x"), "in:3");
+        assert_eq!(slot_of("asli:s:admin"), "asli:s:admin");
+        assert_eq!(slot_of("asli:{}:x"), "asli:{}:x");
     }
 }

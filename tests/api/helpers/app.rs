@@ -8,7 +8,7 @@ use asli::app::{Application, BuildOptions};
 use asli::config::Settings;
 use asli::phone::{E164, Region};
 use asli::registry::{AuditEntry, Official, OfficialId, OfficialStatus, PhoneEntry};
-use asli::store::Store;
+use asli::store::Stores;
 use asli::store::embedded::EmbeddedStore;
 use asli::store::redis::RedisStore;
 use asli::whatsapp::sign;
@@ -56,15 +56,15 @@ impl StoreHandle {
         }
     }
 
-    /// Open a store over this state.
-    pub async fn open(&self) -> Arc<dyn Store> {
+    /// Open the stores over this state.
+    pub async fn open(&self) -> Stores {
         match &self.redis {
-            Some(server) => Arc::new(
+            Some(server) => Stores::of(Arc::new(
                 RedisStore::connect(&server.url())
                     .await
                     .expect("connect to the test redis"),
-            ),
-            None => Arc::new(open_embedded_when_released(self.dir.path()).await),
+            )),
+            None => Stores::of(Arc::new(open_embedded_when_released(self.dir.path()).await)),
         }
     }
 
@@ -102,8 +102,8 @@ pub struct TestApp {
     pub address: String,
     /// The fake Graph API.
     pub graph: MockServer,
-    /// The app's store.
-    pub store: Arc<dyn Store>,
+    /// The app's stores.
+    pub stores: Stores,
     /// What a worker step needs (workers do not run in the background in tests).
     pub worker: Arc<WorkerContext>,
     /// An HTTP client.
@@ -171,10 +171,10 @@ pub async fn spawn_app_tweaked(
 ) -> TestApp {
     let mut settings = test_settings(&graph.uri(), state);
     tweak(&mut settings);
-    let store = state.open().await;
+    let stores = state.open().await;
     let app = Application::build_with(
         settings,
-        store.clone(),
+        stores.clone(),
         BuildOptions {
             spawn_workers: false,
             retry,
@@ -189,7 +189,7 @@ pub async fn spawn_app_tweaked(
     TestApp {
         address,
         graph,
-        store,
+        stores,
         worker,
         client: reqwest::Client::new(),
         shutdown,
@@ -256,9 +256,15 @@ impl TestApp {
 
     /// Put `officials` into the registry directly through the store.
     pub async fn seed(&self, officials: Vec<Official>) {
-        let version = self.store.registry_version().await.expect("version");
+        let version = self
+            .stores
+            .registry
+            .registry_version()
+            .await
+            .expect("version");
         let audit: Vec<AuditEntry> = Vec::new();
-        self.store
+        self.stores
+            .registry
             .commit_registry(version, &officials, &audit)
             .await
             .expect("seed the registry");

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::verify::{Language, Verdict};
 use crate::whatsapp::{InboundMessage, StatusUpdate};
 
 /// One unit of queued work. Stored as JSON; the variants are part of the on-disk format, so
@@ -49,10 +50,11 @@ pub struct PendingReply {
     pub to_user_id: Option<String>,
     /// The reply text.
     pub text: String,
-    /// `hi` or `en`: the language of the reply (for the template fallback).
-    pub language: String,
-    /// The verdict code, for metrics and the warning template.
-    pub verdict: Option<String>,
+    /// The language of the reply (for the template fallback); `"en"`/`"hi"` in JSON.
+    pub language: Language,
+    /// The verdict, for metrics and the warning template; its code in JSON. `None` for
+    /// notices (help, slow down).
+    pub verdict: Option<Verdict>,
     /// Delivery attempts made so far.
     pub attempts: u32,
     /// The error of the last failed attempt.
