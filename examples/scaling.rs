@@ -18,8 +18,8 @@ use asli::whatsapp::inbound::WebhookPayload;
 use serde_json::json;
 use time::OffsetDateTime;
 
-#[path = "../tests/properties/registry.rs"]
-mod registry;
+#[path = "../tests/properties/sample.rs"]
+mod sample;
 
 /// Input sizes, in repetitions of a family's unit.
 const SIZES: [usize; 6] = [500, 1_000, 2_000, 4_000, 8_000, 16_000];
@@ -54,7 +54,7 @@ const TEXTS: [Family; 9] = [
 ];
 
 fn main() {
-    let analyzer = registry::sample_analyzer();
+    let analyzer = sample::sample_analyzer();
     let now = OffsetDateTime::now_utc();
     println!(
         "input family | units | text chars | extract numbers | analyse | (ratio to the previous size)"
@@ -105,8 +105,13 @@ fn main() {
     }
 }
 
+/// The reply, after checking the invariants the property tests check.
 fn analyze(analyzer: &Analyzer, text: &str, now: OffsetDateTime) -> String {
-    analyzer.analyze(&Input::text(text), now).reply
+    let analysis = analyzer.analyze(&Input::text(text), now);
+    if let Some(broken) = sample::broken_invariant(&analysis) {
+        panic!("{broken}");
+    }
+    analysis.reply
 }
 
 /// The fastest of a few runs (the others are the machine's noise).

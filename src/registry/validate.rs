@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, Time};
 
 use super::clean_text::{Lines, first_refused};
-use super::model::{Official, OfficialStatus, PhoneEntry};
+use super::model::{Official, OfficialId, OfficialStatus, PhoneEntry};
 use crate::phone::{E164, Region};
 
 /// Longest accepted name, designation, organisation, alias (characters).
@@ -180,6 +180,28 @@ impl OfficialFields {
             valid_from: o.valid_from,
             valid_until: o.valid_until,
         }
+    }
+
+    /// A new official with this content: version 1, created at `now`.
+    pub fn into_official(self, id: OfficialId, now: OffsetDateTime) -> Official {
+        let mut o = Official {
+            id,
+            name: String::new(),
+            aliases: Vec::new(),
+            designation: String::new(),
+            designation_aliases: Vec::new(),
+            organization: String::new(),
+            phones: Vec::new(),
+            status: OfficialStatus::Active,
+            notes: String::new(),
+            valid_from: None,
+            valid_until: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        self.apply_to(&mut o);
+        o
     }
 
     /// Write this content into `o` (id, timestamps and version untouched).
@@ -564,24 +586,9 @@ mod tests {
 
     #[test]
     fn a_patch_is_held_to_the_same_characters() {
-        let current = validate_new(&new("Arvind Mehta", &[]), Region::INDIA).unwrap();
-        let mut o = crate::registry::Official {
-            id: crate::registry::OfficialId::generate(),
-            name: String::new(),
-            aliases: vec![],
-            designation: String::new(),
-            designation_aliases: vec![],
-            organization: String::new(),
-            phones: vec![],
-            status: OfficialStatus::Active,
-            notes: String::new(),
-            valid_from: None,
-            valid_until: None,
-            created_at: OffsetDateTime::UNIX_EPOCH,
-            updated_at: OffsetDateTime::UNIX_EPOCH,
-            version: 1,
-        };
-        current.apply_to(&mut o);
+        let o = validate_new(&new("Arvind Mehta", &[]), Region::INDIA)
+            .unwrap()
+            .into_official(OfficialId::generate(), OffsetDateTime::UNIX_EPOCH);
         let patch = OfficialPatch {
             name: Some("Arvind\u{200D}Mehta".into()),
             notes: Some("first line\r\n\tsecond line".into()),

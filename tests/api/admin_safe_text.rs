@@ -70,7 +70,10 @@ async fn hidden_characters_in_any_text_field_are_a_422_naming_field_and_code_poi
         ]
         .map(|(f, c)| (f.to_string(), c.to_string()))
     );
-    assert_eq!(app.store.load_registry().await.unwrap().version, 0);
+    assert_eq!(
+        app.stores.registry.load_registry().await.unwrap().version,
+        0
+    );
 
     // Real writing keeps its joiners and line breaks: Marathi's eyelash ra, notes on lines.
     let o = app
@@ -162,7 +165,10 @@ async fn an_import_with_hidden_characters_names_each_row_and_field_and_writes_no
             .unwrap()
             .contains("U+2069")
     );
-    assert_eq!(app.store.load_registry().await.unwrap().version, 0);
+    assert_eq!(
+        app.stores.registry.load_registry().await.unwrap().version,
+        0
+    );
 }
 
 async fn the_cli_import_refuses_hidden_characters_naming_row_field_and_code_point(b: StoreKind) {
@@ -185,7 +191,17 @@ async fn the_cli_import_refuses_hidden_characters_naming_row_field_and_code_poin
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(stderr.contains("row 2, name: contains U+202D"), "{stderr}");
-    assert_eq!(state.open().await.load_registry().await.unwrap().version, 0);
+    assert_eq!(
+        state
+            .open()
+            .await
+            .registry
+            .load_registry()
+            .await
+            .unwrap()
+            .version,
+        0
+    );
 }
 
 async fn formula_like_text_is_exported_behind_a_quote_and_imports_back_byte_identical(
@@ -244,8 +260,16 @@ async fn formula_like_text_is_exported_behind_a_quote_and_imports_back_byte_iden
         v
     };
     assert_eq!(
-        names(fresh.store.load_registry().await.unwrap().officials),
-        names(app.store.load_registry().await.unwrap().officials)
+        names(
+            fresh
+                .stores
+                .registry
+                .load_registry()
+                .await
+                .unwrap()
+                .officials
+        ),
+        names(app.stores.registry.load_registry().await.unwrap().officials)
     );
     let r = app
         .req(Method::GET, "/admin/officials?q=HYPERLINK")

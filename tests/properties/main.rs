@@ -10,5 +10,5 @@
 mod analyzer;
 mod inputs;
 mod numbers;
-pub mod registry;
+pub mod sample;
 mod webhook;
