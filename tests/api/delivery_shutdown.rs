@@ -4,19 +4,23 @@
 //! one send.
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use asli::app::{Application, BuildOptions};
 use serde_json::Value;
 
 use crate::helpers::graph::{SlowAccept, sent_replies, start_graph_with};
+use crate::helpers::served::Served;
 use crate::helpers::*;
 
-on_both_stores!(a_stop_under_load_loses_nothing_and_sends_nothing_twice);
+on_every_store!(
+    a_stop_under_load_loses_nothing_and_sends_nothing_twice,
+    sigterm_under_load_exits_cleanly_and_loses_nothing,
+    a_process_killed_mid_send_answers_after_restart_repeating_at_most_that_send,
+);
 
 /// How many times each inbound id was answered, over all of `servers`.
-async fn answers(servers: &[&wiremock::MockServer]) -> HashMap<String, usize> {
+pub async fn answers(servers: &[&wiremock::MockServer]) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for server in servers {
         for reply in sent_replies(server).await {
@@ -31,7 +35,7 @@ async fn answers(servers: &[&wiremock::MockServer]) -> HashMap<String, usize> {
 }
 
 /// A message from its own staff member (no per-sender limit applies).
-fn message(n: u32) -> Vec<u8> {
+pub fn message(n: u32) -> Vec<u8> {
     let from = format!("9198{n:08}");
     meta_bytes(&envelope(vec![messages_value(
         &from,
@@ -45,7 +49,7 @@ fn message(n: u32) -> Vec<u8> {
 }
 
 /// Post `count` messages, 4 at a time; the ids answered 200 (durably accepted).
-async fn post_all(
+pub async fn post_all(
     client: &reqwest::Client,
     address: &str,
     range: std::ops::Range<u32>,
@@ -107,99 +111,8 @@ async fn a_stop_under_load_loses_nothing_and_sends_nothing_twice(kind: StoreKind
     assert_eq!(counts.len(), accepted.len());
 }
 
-/// A port nothing listens on right now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// `asli serve` as a child process over `state`, sending to `graph_url`.
-struct Served {
-    child: Child,
-    address: String,
-    _cwd: tempfile::TempDir,
-}
-
-impl Served {
-    async fn start(state: &StoreHandle, graph_url: &str, extra: &[(&str, &str)]) -> Served {
-        let port = free_port();
-        let cwd = tempfile::tempdir().expect("temp dir");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_asli"));
-        command
-            .arg("serve")
-            .current_dir(cwd.path())
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("ASLI_BIND", format!("127.0.0.1:{port}"))
-            .env("WHATSAPP_APP_SECRET", APP_SECRET)
-            .env("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
-            .env("WHATSAPP_ACCESS_TOKEN", crate::helpers::graph::ACCESS_TOKEN)
-            .env("WHATSAPP_API_VERSION", crate::helpers::graph::API_VERSION)
-            .env("WHATSAPP_GRAPH_URL", graph_url)
-            .env("ASLI_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("RUST_LOG", "warn")
-            .envs(state.env())
-            .envs(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let address = format!("http://127.0.0.1:{port}");
-        // Owned by `Served` at once, so that its Drop reaps the child on every path.
-        let mut served = Served {
-            child: command.spawn().expect("asli starts"),
-            address,
-            _cwd: cwd,
-        };
-        let client = reqwest::Client::new();
-        for _ in 0..200 {
-            if let Ok(r) = client
-                .get(format!("{}/readyz", served.address))
-                .send()
-                .await
-                && r.status() == 200
-            {
-                return served;
-            }
-            if let Ok(Some(status)) = served.child.try_wait() {
-                panic!("asli serve exited at start: {status:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("asli serve did not become ready");
-    }
-
-    fn signal(&self, name: &str) {
-        let status = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    /// Wait (up to 30 s) for the process to exit; its exit status.
-    async fn wait(&mut self) -> std::process::ExitStatus {
-        for _ in 0..600 {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("asli did not exit");
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_under_load_exits_cleanly_and_loses_nothing() {
-    let state = StoreHandle::new(StoreKind::Redis);
+async fn sigterm_under_load_exits_cleanly_and_loses_nothing(kind: StoreKind) {
+    let state = StoreHandle::new(kind);
     let slow = start_graph_with(SlowAccept(Duration::from_millis(40))).await;
     let mut served = Served::start(&state, &slow.uri(), &[("ASLI_WORKERS", "4")]).await;
     let client = reqwest::Client::new();
@@ -218,9 +131,10 @@ async fn sigterm_under_load_exits_cleanly_and_loses_nothing() {
     assert_eq!(counts.len(), accepted.len());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_process_killed_mid_send_answers_after_restart_repeating_at_most_that_send() {
-    let state = StoreHandle::new(StoreKind::Redis);
+async fn a_process_killed_mid_send_answers_after_restart_repeating_at_most_that_send(
+    kind: StoreKind,
+) {
+    let state = StoreHandle::new(kind);
     // Sends hang long enough to kill the process while one is in flight.
     let hanging = start_graph_with(SlowAccept(Duration::from_secs(30))).await;
     let mut served = Served::start(

@@ -8,6 +8,7 @@ mod helpers;
 mod admin;
 mod delivery;
 mod delivery_shutdown;
+mod instances;
 mod registry_sync;
 mod review;
 mod store;

@@ -128,22 +128,22 @@ mod redis_store {
     }
 }
 
-/// The same suite over the cluster code path: a one-node Redis Cluster (all slots on one node),
-/// which checks key routing, scripts and hash tags without a six-node setup.
+/// The same suite on a real three-primary Redis Cluster: the inbox shards spread over the
+/// nodes, and any script that touched keys of two slots would fail here.
 mod redis_cluster_store {
     use std::sync::Arc;
 
     use asli::store::Stores;
     use asli::store::redis::RedisStore;
 
-    use crate::helpers::redis_server::RedisServer;
+    use crate::helpers::redis_server::RedisCluster;
 
-    async fn redis_cluster_store() -> (Stores, RedisServer) {
-        let server = RedisServer::start_cluster();
-        let store = RedisStore::connect(&server.url())
+    async fn redis_cluster_store() -> (Stores, RedisCluster) {
+        let cluster = RedisCluster::start();
+        let store = RedisStore::connect(&cluster.url())
             .await
-            .expect("connect to the private one-node cluster");
-        (Stores::of(Arc::new(store)), server)
+            .expect("connect to the private three-node cluster");
+        (Stores::of(Arc::new(store)), cluster)
     }
 
     asli::conformance_tests!(redis_cluster_store);

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use wiremock::MockServer;
 
 use super::graph::{ACCESS_TOKEN, API_VERSION, start_graph};
-use super::redis_server::RedisServer;
+use super::redis_server::{RedisCluster, RedisServer};
 
 /// The app secret test apps verify signatures with.
 pub const APP_SECRET: &str = "test_app_secret";
@@ -33,6 +33,8 @@ pub enum StoreKind {
     Redis,
     /// The embedded store in a temp dir.
     Embedded,
+    /// A private three-primary Redis Cluster.
+    Cluster,
 }
 
 /// Where a test app's state lives; kept alive as long as the app (and reusable by a second
@@ -42,6 +44,8 @@ pub struct StoreHandle {
     pub kind: StoreKind,
     /// The private Redis server, for Redis.
     pub redis: Option<RedisServer>,
+    /// The private Redis Cluster, for a cluster.
+    pub cluster: Option<RedisCluster>,
     /// The data directory, for the embedded store.
     pub dir: tempfile::TempDir,
 }
@@ -52,15 +56,16 @@ impl StoreHandle {
         StoreHandle {
             kind,
             redis: (kind == StoreKind::Redis).then(RedisServer::start),
+            cluster: (kind == StoreKind::Cluster).then(RedisCluster::start),
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 
     /// Open the stores over this state.
     pub async fn open(&self) -> Stores {
-        match &self.redis {
-            Some(server) => Stores::of(Arc::new(
-                RedisStore::connect(&server.url())
+        match self.redis_url() {
+            Some(url) => Stores::of(Arc::new(
+                RedisStore::connect(&url)
                     .await
                     .expect("connect to the test redis"),
             )),
@@ -68,10 +73,19 @@ impl StoreHandle {
         }
     }
 
+    /// The URL of the Redis server or cluster, when the state lives in Redis.
+    pub fn redis_url(&self) -> Option<String> {
+        match (&self.redis, &self.cluster) {
+            (Some(server), _) => Some(server.url()),
+            (None, Some(cluster)) => Some(cluster.url()),
+            (None, None) => None,
+        }
+    }
+
     /// The environment variables that point `asli` at this state.
     pub fn env(&self) -> Vec<(String, String)> {
-        match &self.redis {
-            Some(server) => vec![("REDIS_URL".into(), server.url())],
+        match self.redis_url() {
+            Some(url) => vec![("REDIS_URL".into(), url)],
             None => vec![(
                 "ASLI_DATA_DIR".into(),
                 self.dir.path().display().to_string(),

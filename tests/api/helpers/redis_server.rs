@@ -16,7 +16,7 @@ pub struct RedisServer {
     dir: tempfile::TempDir,
     socket: PathBuf,
     child: Option<Child>,
-    /// TCP port of a one-node cluster; `None` for a plain server.
+    /// TCP port of a cluster node; `None` for a plain server.
     cluster_port: Option<u16>,
 }
 
@@ -31,11 +31,10 @@ impl RedisServer {
         RedisServer::start_in(dir, None)
     }
 
-    /// Start a one-node Redis Cluster owning every slot, on a free TCP port of 127.0.0.1
-    /// (cluster clients need TCP), and wait until the cluster state is ok.
-    pub fn start_cluster() -> RedisServer {
+    /// Start a cluster-enabled node owning no slots yet (see [`RedisCluster`]).
+    fn start_cluster_node() -> RedisServer {
         let dir = tempfile::Builder::new()
-            .prefix("asli-redis-cluster-")
+            .prefix("asli-redis-node-")
             .tempdir()
             .expect("create a temp dir for redis-server");
         RedisServer::start_in(dir, Some(free_cluster_port()))
@@ -53,13 +52,9 @@ impl RedisServer {
         server
     }
 
-    /// The URL a store connects with: `redis+unix:///.../redis.sock`, or
-    /// `redis+cluster://127.0.0.1:<port>` for a cluster.
+    /// The URL a store connects with: `redis+unix:///.../redis.sock`.
     pub fn url(&self) -> String {
-        match self.cluster_port {
-            Some(port) => format!("redis+cluster://127.0.0.1:{port}"),
-            None => format!("redis+unix://{}", self.socket.display()),
-        }
+        format!("redis+unix://{}", self.socket.display())
     }
 
     /// Kill the server (as a crash would) and wait for it to exit. Data is lost: the server
@@ -119,36 +114,15 @@ impl RedisServer {
             .unwrap_or_else(|e| panic!("cannot run redis-server (is it installed?): {e}"));
         self.child = Some(child);
         self.wait_until_ready();
-        if self.cluster_port.is_some() {
-            self.take_every_slot();
-        }
     }
 
-    /// Make this node own all 16384 slots and wait for `cluster_state:ok`.
-    fn take_every_slot(&mut self) {
+    /// A synchronous connection over the unix socket.
+    fn connection(&self) -> redis::Connection {
         let url = format!("redis+unix://{}", self.socket.display());
-        let client = redis::Client::open(url).expect("socket URL");
-        let mut conn = client.get_connection().expect("connect over the socket");
-        // Fails harmlessly when the slots are already ours (a restart reads nodes.conf).
-        let _: redis::RedisResult<()> = redis::cmd("CLUSTER")
-            .arg("ADDSLOTSRANGE")
-            .arg(0)
-            .arg(16383)
-            .query(&mut conn);
-        let started = Instant::now();
-        loop {
-            let info: String = redis::cmd("CLUSTER")
-                .arg("INFO")
-                .query(&mut conn)
-                .expect("CLUSTER INFO");
-            if info.contains("cluster_state:ok") {
-                return;
-            }
-            if started.elapsed() > START_TIMEOUT {
-                panic!("the one-node cluster never became ready:\n{info}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        redis::Client::open(url)
+            .expect("socket URL")
+            .get_connection()
+            .expect("connect over the socket")
     }
 
     fn wait_until_ready(&mut self) {
@@ -198,5 +172,78 @@ fn free_cluster_port() -> u16 {
         if port <= 55_535 {
             return port;
         }
+    }
+}
+
+/// A private Redis Cluster of three primaries on loopback ports (each owning a third of the
+/// slots), joined with `CLUSTER MEET`, ready when every node reports `cluster_state:ok` and
+/// knows all three: a real cluster, where a script touching keys of two slots fails.
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    /// Start three primaries and wait until the cluster is ready.
+    pub fn start() -> RedisCluster {
+        let nodes: Vec<RedisServer> = (0..3).map(|_| RedisServer::start_cluster_node()).collect();
+        let ranges = [(0, 5460), (5461, 10922), (10923, 16383)];
+        for (node, (first, last)) in nodes.iter().zip(ranges) {
+            let _: () = redis::cmd("CLUSTER")
+                .arg("ADDSLOTSRANGE")
+                .arg(first)
+                .arg(last)
+                .query(&mut node.connection())
+                .expect("CLUSTER ADDSLOTSRANGE");
+        }
+        let mut first = nodes[0].connection();
+        for node in &nodes[1..] {
+            let port = node.cluster_port.expect("a cluster node has a port");
+            let _: () = redis::cmd("CLUSTER")
+                .arg("MEET")
+                .arg("127.0.0.1")
+                .arg(port)
+                .query(&mut first)
+                .expect("CLUSTER MEET");
+        }
+        let started = Instant::now();
+        for node in &nodes {
+            let mut conn = node.connection();
+            loop {
+                let info: String = redis::cmd("CLUSTER")
+                    .arg("INFO")
+                    .query(&mut conn)
+                    .expect("CLUSTER INFO");
+                if info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:3") {
+                    break;
+                }
+                if started.elapsed() > START_TIMEOUT * 3 {
+                    panic!("the three-node cluster never became ready:\n{info}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        RedisCluster { nodes }
+    }
+
+    /// `redis+cluster://127.0.0.1:<p1>,127.0.0.1:<p2>,127.0.0.1:<p3>`.
+    pub fn url(&self) -> String {
+        let hosts: Vec<String> = self
+            .nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.cluster_port.expect("port")))
+            .collect();
+        format!("redis+cluster://{}", hosts.join(","))
+    }
+
+    /// How many keys each node holds, in node order.
+    pub fn keys_per_node(&self) -> Vec<u64> {
+        self.nodes
+            .iter()
+            .map(|n| {
+                redis::cmd("DBSIZE")
+                    .query(&mut n.connection())
+                    .expect("DBSIZE")
+            })
+            .collect()
     }
 }
