@@ -25,8 +25,7 @@ use crate::routes::admin::AdminState;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::redis::RedisStore;
 use crate::store::{StoreError, Stores, WakingInbox};
-use crate::whatsapp::GraphClient;
-use crate::worker::{CredentialHealth, Outbox, RetryPolicy, WorkerContext, Workers};
+use crate::worker::{CredentialHealth, RetryPolicy, WorkerContext, Workers};
 
 /// Largest webhook body Meta sends (3 MB); anything larger is refused with 413.
 pub const MAX_WEBHOOK_BODY: usize = 3 * 1024 * 1024;
@@ -140,32 +139,16 @@ impl Application {
         // Work this process enqueues wakes its idle workers at once (no poll delay).
         let inbox = Arc::new(WakingInbox::new(stores.inbox.clone()));
         let stores = stores.with_inbox(inbox);
-        let engine = Arc::new(Engine::new(settings.home_region, stores.clone()));
-        let pseudonyms = match &settings.pseudonym_key {
-            Some(key) => Pseudonyms::new(key.expose_secret().as_bytes()),
-            None => Pseudonyms::derived_from(settings.app_secret.expose_secret().as_bytes()),
-        };
-        let outbox = match (&settings.access_token, settings.dry_run) {
-            (Some(token), false) => Outbox::Graph(GraphClient::new(
-                &settings.graph_url,
-                &settings.api_version,
-                token.clone(),
-                Default::default(),
-            )),
-            _ => Outbox::DryRun,
-        };
-        let credentials = Arc::new(CredentialHealth::new(settings.credentials_probe));
-        let worker_ctx = Arc::new(WorkerContext {
-            stores: stores.clone(),
-            engine: engine.clone(),
-            outbox,
-            retry: options.retry,
-            conversation_window: settings.conversation_window,
-            lease: settings.job_lease,
-            templates: settings.templates.clone(),
-            sender_limit: settings.sender_limit,
-            credentials: credentials.clone(),
-        });
+        let engine = Arc::new(Engine::new(settings.verify.home_region, stores.clone()));
+        let pseudonyms = settings.pseudonyms();
+        let credentials = Arc::new(CredentialHealth::new(settings.worker.credentials_probe));
+        let worker_ctx = Arc::new(WorkerContext::new(
+            &settings,
+            stores.clone(),
+            engine.clone(),
+            credentials.clone(),
+            options.retry,
+        ));
         let engine_for_watch = engine.clone();
         let state = web::Data::new(AppState {
             settings: settings.clone(),
@@ -177,12 +160,12 @@ impl Application {
         });
         let admin = web::Data::new(AdminState::from_app(&state));
 
-        let public = bind(&settings.bind.to_string())?;
+        let public = bind(&settings.http.bind.to_string())?;
         let port = public.local_addr().map(|a| a.port()).unwrap_or(0);
-        let admin_here = settings.admin_bind.is_none().then(|| admin.clone());
+        let admin_here = settings.admin.bind.is_none().then(|| admin.clone());
         let mut servers = vec![public_server(public, state.clone(), admin_here)?];
         let mut admin_port = None;
-        if let Some(addr) = settings.admin_bind {
+        if let Some(addr) = settings.admin.bind {
             let listener = bind(&addr.to_string())?;
             admin_port = listener.local_addr().ok().map(|a| a.port());
             servers.push(admin_server(listener, state.clone(), admin)?);
@@ -193,8 +176,8 @@ impl Application {
         let workers = if options.spawn_workers {
             Workers::spawn(
                 worker_ctx.clone(),
-                settings.workers,
-                settings.worker_threads,
+                settings.worker.workers,
+                settings.worker.threads,
                 shutdown.clone(),
             )
             .map_err(StartError::Workers)?
@@ -259,7 +242,7 @@ impl Application {
         }
         futures::future::join_all(rest).await;
         tracing::info!("HTTP stopped; waiting for in-flight work");
-        let grace = self.state.settings.shutdown_grace;
+        let grace = self.state.settings.worker.shutdown_grace;
         if !self.workers.join(grace).await {
             tracing::warn!("workers did not finish in time; their jobs return after the lease");
         }

@@ -13,8 +13,8 @@ use asli::telemetry;
 pub async fn serve(settings: Settings) -> ExitCode {
     telemetry::init(settings.log_format);
     tracing::info!(
-        bind = %settings.bind,
-        dry_run = settings.dry_run,
+        bind = %settings.http.bind,
+        dry_run = settings.whatsapp.dry_run,
         store = match settings.store {
             asli::config::StoreConfig::Redis { .. } => "redis",
             asli::config::StoreConfig::Embedded(_) => "embedded",
@@ -77,7 +77,7 @@ pub async fn demo() -> ExitCode {
          try, in another terminal:\n  \
          cargo run --release -- simulate --text \"I am in a meeting, send 5 Amazon gift cards. +94 71 234 5678\"\n  \
          curl -s -H 'Authorization: Bearer {DEMO_ADMIN_TOKEN}' http://{bind}/admin/officials\n",
-        bind = settings.bind
+        bind = settings.http.bind
     );
     let app = match asli::app::Application::build_with(settings, store, Default::default()).await {
         Ok(app) => app,

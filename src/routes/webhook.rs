@@ -35,7 +35,12 @@ pub async fn handshake(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
         tracing::warn!("webhook handshake refused: unreadable query");
         return HttpResponse::Forbidden().finish();
     };
-    let expected = state.settings.verify_token.expose_secret().as_bytes();
+    let expected = state
+        .settings
+        .whatsapp
+        .verify_token
+        .expose_secret()
+        .as_bytes();
     let token_ok = query
         .verify_token
         .as_deref()
@@ -65,7 +70,12 @@ pub async fn receive(
         .get("x-hub-signature-256")
         .map(|v| v.to_str().unwrap_or("\u{0}invalid"));
     if let Err(e) = verify_signature(
-        state.settings.app_secret.expose_secret().as_bytes(),
+        state
+            .settings
+            .whatsapp
+            .app_secret
+            .expose_secret()
+            .as_bytes(),
         &body,
         header,
     ) {

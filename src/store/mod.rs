@@ -17,7 +17,7 @@
 //! split into shards, `asli:{in:N}:…`, each under its own hash tag so a cluster spreads them
 //! over its nodes; a group's jobs, dedupe keys and state (a staff member's window, sent
 //! markers, delivery histories) all live in the shard of that group, so a worker step commits
-//! in one script on one node. Registry keys share `{reg}`, incidents `{inc}`.
+//! in one script on one node. Registry and incident keys share `{reg}`.
 
 use std::sync::Arc;
 

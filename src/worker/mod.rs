@@ -30,7 +30,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
-use crate::config::{SenderLimit, WarningTemplates};
+use crate::config::{SenderLimit, Settings, WarningTemplates};
 use crate::engine::Engine;
 use crate::jobs::Job;
 use crate::store::{ClaimedJob, Outcome, StepCommit, StepResult, StoreError, Stores};
@@ -68,6 +68,30 @@ pub struct WorkerContext {
     pub sender_limit: Option<SenderLimit>,
     /// Whether Meta accepts our access token (shared with `/readyz`).
     pub credentials: Arc<CredentialHealth>,
+}
+
+impl WorkerContext {
+    /// The context of this deployment's workers: their part of `settings`, the stores, the
+    /// engine, the Graph API client (or the dry-run log) and the shared credential health.
+    pub fn new(
+        settings: &Settings,
+        stores: Stores,
+        engine: Arc<Engine>,
+        credentials: Arc<CredentialHealth>,
+        retry: RetryPolicy,
+    ) -> WorkerContext {
+        WorkerContext {
+            stores,
+            engine,
+            outbox: Outbox::new(settings.whatsapp.graph_client()),
+            retry,
+            conversation_window: settings.verify.conversation_window,
+            lease: settings.worker.job_lease,
+            templates: settings.whatsapp.templates.clone(),
+            sender_limit: settings.worker.sender_limit,
+            credentials,
+        }
+    }
 }
 
 /// What one step did.

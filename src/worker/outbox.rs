@@ -12,6 +12,11 @@ pub enum Outbox {
 }
 
 impl Outbox {
+    /// Replies through `client`, or logged when there is none (dry run).
+    pub fn new(client: Option<GraphClient>) -> Outbox {
+        client.map_or(Outbox::DryRun, Outbox::Graph)
+    }
+
     /// Send `message` from business number `phone_number_id`; the new message's wamid.
     pub async fn send(
         &self,

@@ -72,10 +72,10 @@ impl TestAdmin {
         let graph = start_graph().await;
         let mut settings = test_settings(&graph.uri(), &state);
         if admin_bind {
-            settings.admin_bind = Some("127.0.0.1:0".parse().expect("address"));
+            settings.admin.bind = Some("127.0.0.1:0".parse().expect("address"));
         }
         let hash = |t: &str| hex::encode(Sha256::digest(t.as_bytes()));
-        settings.admin_tokens = asli::config::parse_admin_tokens(&format!(
+        settings.admin.tokens = asli::config::parse_admin_tokens(&format!(
             "ops:admin:{},auditor:viewer:{}",
             hash(OPS_TOKEN),
             hash(VIEWER_TOKEN)

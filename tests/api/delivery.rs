@@ -47,8 +47,8 @@ async fn app_retrying(
     let state = StoreHandle::new(kind);
     let graph = start_graph_with(responder).await;
     let app = spawn_app_tweaked(&state, graph, retry, |s| {
-        s.templates.en = TemplateRef::parse("asli_verdict_alert:en");
-        s.templates.hi = TemplateRef::parse("asli_verdict_alert:hi");
+        s.whatsapp.templates.en = TemplateRef::parse("asli_verdict_alert:en");
+        s.whatsapp.templates.hi = TemplateRef::parse("asli_verdict_alert:hi");
         tweak(s);
     })
     .await;
@@ -164,7 +164,7 @@ async fn a_closed_window_without_a_configured_template_is_dead_lettered_with_the
     kind: StoreKind,
 ) {
     let script = Scripted::new(vec![meta_error(400, 131047)]);
-    let (app, _state) = app_with(kind, script, |s| s.templates = Default::default()).await;
+    let (app, _state) = app_with(kind, script, |s| s.whatsapp.templates = Default::default()).await;
     app.post_webhook(&forwarded_text(&wamid(125), REGISTERED))
         .await;
     settle(&app).await;
@@ -212,7 +212,10 @@ async fn a_refused_token_dead_letters_the_reply_holds_the_next_and_fails_readine
 async fn held_replies_go_out_once_the_token_works_again(kind: StoreKind) {
     // Probe at once, so the test need not wait out a long interval.
     let script = Scripted::new(vec![meta_error(401, 190), meta_error(401, 190)]);
-    let (app, _state) = app_with(kind, script, |s| s.credentials_probe = Duration::ZERO).await;
+    let (app, _state) = app_with(kind, script, |s| {
+        s.worker.credentials_probe = Duration::ZERO
+    })
+    .await;
     app.post_webhook(&forwarded_text(&wamid(140), REGISTERED))
         .await;
     app.drain().await;
@@ -376,7 +379,7 @@ async fn a_flooding_staff_member_gets_one_slow_down_and_then_silence(kind: Store
         window: Duration::from_secs(600),
     };
     let (app, _state) = app_with(kind, Scripted::new(Vec::new()), |s| {
-        s.sender_limit = Some(limit)
+        s.worker.sender_limit = Some(limit)
     })
     .await;
     for n in 0..8 {

@@ -161,7 +161,7 @@ async fn a_process_killed_mid_send_answers_after_restart_repeating_at_most_that_
         &state,
         crate::helpers::graph::start_graph().await,
         fast_retry(),
-        |s| s.job_lease = Duration::from_secs(1),
+        |s| s.worker.job_lease = Duration::from_secs(1),
     )
     .await;
     // The dead process's lease runs out; then its job is taken over.

@@ -152,7 +152,7 @@ async fn acknowledged_webhooks_survive_a_kill_9_in_the_middle_of_a_flood(kind: S
     }
 
     let after = spawn_app_tweaked(&state, start_graph().await, fast_retry(), |s| {
-        s.job_lease = Duration::from_secs(1)
+        s.worker.job_lease = Duration::from_secs(1)
     })
     .await;
     for _ in 0..100 {

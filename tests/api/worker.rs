@@ -12,7 +12,7 @@ use crate::helpers::*;
 async fn a_job_handed_out_too_often_without_finishing_is_dead_lettered_not_retried_forever() {
     let state = StoreHandle::new(StoreKind::Redis);
     let app = spawn_app_tweaked(&state, start_graph().await, fast_retry(), |s| {
-        s.job_lease = Duration::from_millis(200);
+        s.worker.job_lease = Duration::from_millis(200);
     })
     .await;
     let body = forwarded_text(&wamid(1), "+91 70000 00001");

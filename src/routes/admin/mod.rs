@@ -59,7 +59,7 @@ impl AdminState {
     /// Build from the store and the settings (`ASLI_ADMIN_TOKEN`, `ASLI_ADMIN_TOKENS`,
     /// `ASLI_HOME_REGION`), with a verify engine of its own for `/admin/check`.
     pub fn new(stores: Stores, settings: &Settings) -> AdminState {
-        let engine = Arc::new(Engine::new(settings.home_region, stores.clone()));
+        let engine = Arc::new(Engine::new(settings.verify.home_region, stores.clone()));
         AdminState::with_engine(stores, settings, engine)
     }
 
@@ -70,10 +70,10 @@ impl AdminState {
 
     fn with_engine(stores: Stores, settings: &Settings, engine: Arc<Engine>) -> AdminState {
         AdminState {
-            registry: RegistryService::new(stores.clone(), settings.home_region),
+            registry: RegistryService::new(stores.clone(), settings.verify.home_region),
             checker: Arc::new(check::EngineChecker::new(engine)),
             stores,
-            tokens: AdminTokens::new(&settings.admin_token, settings.admin_tokens.clone()),
+            tokens: AdminTokens::new(&settings.admin.token, settings.admin.tokens.clone()),
         }
     }
 
