@@ -65,11 +65,14 @@ impl E164 {
         if digits.len() < 6 || digits.len() > 17 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PhoneError::NotANumber(written.to_string()));
         }
-        let parsed = phonenumber::parse(Some(home.0), &cleaned)
-            .map_err(|_| PhoneError::NotANumber(written.to_string()))?;
-        if !phonenumber::is_valid(&parsed) {
-            return Err(PhoneError::Invalid(written.to_string()));
-        }
+        let parsed = match phonenumber::parse(Some(home.0), &cleaned) {
+            Ok(n) if phonenumber::is_valid(&n) => n,
+            other => match national_beginning_with_the_calling_code(&cleaned, home) {
+                Some(n) => n,
+                None if other.is_ok() => return Err(PhoneError::Invalid(written.to_string())),
+                None => return Err(PhoneError::NotANumber(written.to_string())),
+            },
+        };
         Ok(E164(
             parsed.format().mode(phonenumber::Mode::E164).to_string(),
         ))
@@ -153,6 +156,23 @@ pub fn mask_phone(number: &str) -> String {
 
 /// Turn a written number into `+digits` or `digits`: Devanagari digits to ASCII, `00` to `+`,
 /// separators dropped. Anything else is left for the parser to reject.
+/// libphonenumber reads a national number that begins with the home calling code (an Indian
+/// mobile `9123456789` begins with 91) as that code and a shorter number, which is then no
+/// valid number: the national reading is the one a person meant. Found by the property tests.
+fn national_beginning_with_the_calling_code(
+    cleaned: &str,
+    home: Region,
+) -> Option<phonenumber::PhoneNumber> {
+    let code = phonenumber::metadata::DATABASE
+        .by_id(home.code())?
+        .country_code();
+    if cleaned.starts_with('+') || !cleaned.starts_with(&code.to_string()) {
+        return None;
+    }
+    let national = phonenumber::parse(None, format!("+{code}{cleaned}")).ok()?;
+    phonenumber::is_valid(&national).then_some(national)
+}
+
 fn normalise_written(written: &str) -> String {
     let mut out = String::with_capacity(written.len());
     for c in written.trim().chars() {
@@ -176,6 +196,24 @@ mod tests {
 
     fn parse_in(s: &str) -> Result<E164, PhoneError> {
         E164::parse(s, Region::INDIA)
+    }
+
+    #[test]
+    fn a_national_mobile_that_begins_with_the_calling_code_is_read_as_national() {
+        for (written, want) in [
+            ("9123456789", "+919123456789"),
+            ("9100000000", "+919100000000"),
+            ("91234 56789", "+919123456789"),
+            ("919123456789", "+919123456789"),
+            ("+919123456789", "+919123456789"),
+        ] {
+            assert_eq!(
+                parse_in(written).map(|n| n.0),
+                Ok(want.to_string()),
+                "{written}"
+            );
+        }
+        assert!(parse_in("9100").is_err());
     }
 
     #[test]

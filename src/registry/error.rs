@@ -20,8 +20,9 @@ pub struct RowError {
 /// Why a registry call failed. Each variant maps to one HTTP status (see `routes::admin`).
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    /// The input has field-level problems (HTTP 422).
-    #[error("invalid input: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    /// The input has field-level problems (HTTP 422). The message names the first few; the
+    /// response's details list them all.
+    #[error("invalid input: {}", crate::telemetry::Preview(.0))]
     Validation(Vec<FieldError>),
     /// An import has row-level problems; nothing was written (HTTP 422).
     #[error("{} row(s) of the import have problems; nothing was written", .0.len())]
@@ -66,5 +67,24 @@ impl RegistryError {
     /// A single field problem.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> RegistryError {
         RegistryError::Validation(vec![FieldError::new(field, message)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validation_message_names_the_first_ten_problems_and_counts_the_rest() {
+        let errors: Vec<FieldError> = (0..50)
+            .map(|i| FieldError::new(format!("aliases[{i}]"), "contains U+200B"))
+            .collect();
+        let text = RegistryError::Validation(errors).to_string();
+        assert!(text.starts_with("invalid input: aliases[0]: contains U+200B; aliases[1]"));
+        assert!(
+            text.contains("aliases[9]: contains U+200B; … and 40 more (50 in all)"),
+            "{text}"
+        );
+        assert!(!text.contains("aliases[10]"), "{text}");
     }
 }

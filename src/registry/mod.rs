@@ -2,9 +2,11 @@
 //!
 //! - [`model`]: the Official as the admin API shows it.
 //! - [`validate`]: admin input types and field-level checks.
+//! - [`clean_text`]: which characters registry text may hold (no hidden or reordering ones).
 //! - [`csv_io`]: the CSV / JSON file form (import and export), with the column reference.
 //! - [`service`]: every registry write (create, update, retire, import) with its audit entries.
 
+pub mod clean_text;
 pub mod csv_io;
 mod error;
 mod index;

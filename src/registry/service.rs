@@ -120,7 +120,7 @@ impl RegistryService {
         self.write(|snap| {
             check_numbers(snap, &id, &fields)?;
             let now = OffsetDateTime::now_utc();
-            let official = build(id.clone(), fields.clone(), now);
+            let official = fields.clone().into_official(id.clone(), now);
             let audit = audit(actor, "create", None, Some(&official));
             Ok(Some((vec![official], vec![audit])))
         })
@@ -486,27 +486,6 @@ fn check_numbers(
     Ok(())
 }
 
-fn build(id: OfficialId, fields: OfficialFields, now: OffsetDateTime) -> Official {
-    let mut o = Official {
-        id,
-        name: String::new(),
-        aliases: Vec::new(),
-        designation: String::new(),
-        designation_aliases: Vec::new(),
-        organization: String::new(),
-        phones: Vec::new(),
-        status: OfficialStatus::Active,
-        notes: String::new(),
-        valid_from: None,
-        valid_until: None,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    };
-    fields.apply_to(&mut o);
-    o
-}
-
 fn bump(current: &Official, fields: OfficialFields) -> Official {
     let mut next = current.clone();
     fields.apply_to(&mut next);
@@ -700,7 +679,7 @@ fn plan_import(
                 plan.changes.push((Change::Updated, r.id.to_string()));
             }
             None => {
-                let o = build(r.id.clone(), fields, now);
+                let o = fields.into_official(r.id.clone(), now);
                 plan.audit
                     .push(audit(actor, "import.create", None, Some(&o)));
                 plan.puts.push(o);

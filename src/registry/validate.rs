@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, Time};
 
-use super::model::{Official, OfficialStatus, PhoneEntry};
+use super::clean_text::{Lines, first_refused};
+use super::model::{Official, OfficialId, OfficialStatus, PhoneEntry};
 use crate::phone::{E164, Region};
 
 /// Longest accepted name, designation, organisation, alias (characters).
@@ -181,6 +182,28 @@ impl OfficialFields {
         }
     }
 
+    /// A new official with this content: version 1, created at `now`.
+    pub fn into_official(self, id: OfficialId, now: OffsetDateTime) -> Official {
+        let mut o = Official {
+            id,
+            name: String::new(),
+            aliases: Vec::new(),
+            designation: String::new(),
+            designation_aliases: Vec::new(),
+            organization: String::new(),
+            phones: Vec::new(),
+            status: OfficialStatus::Active,
+            notes: String::new(),
+            valid_from: None,
+            valid_until: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        self.apply_to(&mut o);
+        o
+    }
+
     /// Write this content into `o` (id, timestamps and version untouched).
     pub fn apply_to(self, o: &mut Official) {
         o.name = self.name;
@@ -288,11 +311,8 @@ fn text(field: &str, value: &str, required: bool, errors: &mut Vec<FieldError>) 
             field,
             format!("is longer than {MAX_TEXT} characters"),
         ));
-    } else if v.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
+    } else if let Some(refused) = first_refused(v, Lines::Single) {
+        errors.push(FieldError::new(field, refused.to_string()));
     }
     v.to_string()
 }
@@ -327,6 +347,8 @@ fn notes(value: &str, errors: &mut Vec<FieldError>) -> String {
             "notes",
             format!("is longer than {MAX_NOTES} characters"),
         ));
+    } else if let Some(refused) = first_refused(v, Lines::Multi) {
+        errors.push(FieldError::new("notes", refused.to_string()));
     }
     v.to_string()
 }
@@ -526,5 +548,63 @@ mod tests {
             validate_new(&n, Region::INDIA).unwrap_err()[0].field,
             "aliases[0]"
         );
+    }
+
+    #[test]
+    fn hidden_characters_are_named_by_field_and_code_point() {
+        let n = NewOfficial {
+            name: "Arvind\u{202E}Mehta".into(),
+            aliases: vec!["A. Mehta".into(), "A.\u{200B}Mehta".into()],
+            designation: "Commi\u{2066}ssioner".into(),
+            designation_aliases: vec!["\u{FEFF}Commissioner".into()],
+            organization: "Dewas\u{200F} MC".into(),
+            notes: "ring \u{7} escape \u{1B}".into(),
+            ..NewOfficial::default()
+        };
+        let errs = validate_new(&n, Region::INDIA).unwrap_err();
+        let got: Vec<(&str, bool)> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.starts_with("contains U+")))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("name", true),
+                ("aliases[1]", true),
+                ("designation", true),
+                ("designation_aliases[0]", true),
+                ("organization", true),
+                ("notes", true),
+            ]
+        );
+        let code_points: Vec<&str> = errs.iter().map(|e| &e.message[9..15]).collect();
+        assert_eq!(
+            code_points,
+            ["U+202E", "U+200B", "U+2066", "U+FEFF", "U+200F", "U+0007"]
+        );
+    }
+
+    #[test]
+    fn a_patch_is_held_to_the_same_characters() {
+        let o = validate_new(&new("Arvind Mehta", &[]), Region::INDIA)
+            .unwrap()
+            .into_official(OfficialId::generate(), OffsetDateTime::UNIX_EPOCH);
+        let patch = OfficialPatch {
+            name: Some("Arvind\u{200D}Mehta".into()),
+            notes: Some("first line\r\n\tsecond line".into()),
+            ..OfficialPatch::default()
+        };
+        let errs = validate_patch(&o, &patch, Region::INDIA).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "name");
+        assert!(errs[0].message.contains("U+200D"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn marathi_and_malayalam_joiners_after_a_virama_are_kept() {
+        let mut n = new("कर्\u{200D}हाड नगर परिषद", &[]);
+        n.aliases = vec!["മോഹന്\u{200D}".into()];
+        let f = validate_new(&n, Region::INDIA).unwrap();
+        assert_eq!(f.name, "कर्\u{200D}हाड नगर परिषद");
     }
 }

@@ -227,19 +227,28 @@ impl Analyzer {
     /// phrase.
     fn claims(&self, hits: &[Hit], asserted: &[&Hit]) -> Vec<Claim> {
         let mut out: Vec<Claim> = Vec::new();
+        // `asserted` is a subsequence of `hits`: walk both once (a text repeating a name
+        // thousands of times must not cost thousands squared).
+        let mut next = 0;
+        let is_asserted: Vec<bool> = hits
+            .iter()
+            .map(|h| {
+                let yes = asserted.get(next).is_some_and(|a| std::ptr::eq(*a, h));
+                next += usize::from(yes);
+                yes
+            })
+            .collect();
         let ordered = hits
             .iter()
-            .filter(|h| asserted.iter().any(|a| std::ptr::eq(*a, *h)))
-            .map(|h| (h, true))
-            .chain(
-                hits.iter()
-                    .filter(|h| !asserted.iter().any(|a| std::ptr::eq(*a, *h)))
-                    .map(|h| (h, false)),
-            );
+            .zip(&is_asserted)
+            .filter(|(_, a)| **a)
+            .chain(hits.iter().zip(&is_asserted).filter(|(_, a)| !**a))
+            .map(|(h, a)| (h, *a));
+        let mut seen = std::collections::HashSet::new();
         for (hit, is_asserted) in ordered {
             for &pos in hit.resolved.iter().take(MAX_CANDIDATES) {
                 let o = &self.index.officials()[pos as usize];
-                if out.iter().any(|c| c.official.id == o.id) {
+                if !seen.insert(pos) {
                     continue;
                 }
                 out.push(Claim {

@@ -223,16 +223,15 @@ impl ClaimMatcher {
             orgs_in_scope.push(*org);
         }
         // "municipal commissioner" also contains "commissioner": keep the longer phrase only.
+        let inside = inside_longer(
+            &raw.iter()
+                .map(|r| (r.part, r.start, r.end))
+                .collect::<Vec<_>>(),
+        );
         let keep: Vec<&Raw> = raw
             .iter()
-            .filter(|r| {
-                !raw.iter().any(|o| {
-                    o.part == r.part
-                        && o.start <= r.start
-                        && r.end <= o.end
-                        && (o.end - o.start) > (r.end - r.start)
-                })
-            })
+            .zip(inside)
+            .filter_map(|(r, inside)| (!inside).then_some(r))
             .collect();
         let mut hits = Vec::new();
         for r in keep {
@@ -278,14 +277,50 @@ impl ClaimMatcher {
             }
         }
         // A title that a named official carries adds nothing: "Commissioner Arvind Mehta".
-        let named: Vec<u32> = hits
+        let mut named: Vec<u32> = hits
             .iter()
             .filter(|h| h.kind == ClaimKind::Name && h.total == 1)
             .map(|h| h.resolved[0])
             .collect();
+        named.sort_unstable();
+        named.dedup();
         hits.retain(|h| h.kind == ClaimKind::Name || !named.iter().any(|&n| self.covers(h, n)));
         hits
     }
+}
+
+/// For each `(part, start, end)` match, whether a longer match of the same part contains it.
+/// Sorted by start (longest first on a tie) and swept once, so a text that repeats a title
+/// thousands of times costs `n log n`, not `n²`.
+fn inside_longer(spans: &[(usize, usize, usize)]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_unstable_by_key(|&k| {
+        let (part, start, end) = spans[k];
+        (part, start, std::cmp::Reverse(end))
+    });
+    let mut inside = vec![false; spans.len()];
+    // Over the matches of this part that start before the current start: the furthest end.
+    let mut reach_before = 0;
+    // The current start, and the furthest end of the matches starting there.
+    let mut current: Option<(usize, usize, usize)> = None;
+    for k in order {
+        let (part, start, end) = spans[k];
+        match current {
+            Some((p, s, group_end)) if p == part && s == start => {
+                inside[k] = reach_before >= end || group_end > end;
+            }
+            Some((p, _, group_end)) if p == part => {
+                reach_before = reach_before.max(group_end);
+                inside[k] = reach_before >= end;
+                current = Some((part, start, end));
+            }
+            _ => {
+                reach_before = 0;
+                current = Some((part, start, end));
+            }
+        }
+    }
+    inside
 }
 
 /// Whether the words around a claim present the sender as that person.
@@ -383,4 +418,50 @@ fn title_patterns(o: &Official) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::inside_longer;
+
+    #[test]
+    fn a_match_inside_a_longer_one_of_the_same_part_is_dropped_and_no_other() {
+        // (part, start, end): "municipal commissioner" 0..22 holds "commissioner" 10..22;
+        // the same span twice (two patterns) keeps both; another part is separate.
+        let spans = [
+            (0, 10, 22),
+            (0, 0, 22),
+            (0, 0, 22),
+            (1, 10, 22),
+            (0, 30, 40),
+            (0, 5, 12),
+        ];
+        assert_eq!(
+            inside_longer(&spans),
+            [true, false, false, false, false, true]
+        );
+    }
+
+    #[test]
+    fn the_sweep_agrees_with_comparing_every_pair() {
+        let mut spans = Vec::new();
+        for part in 0..2 {
+            for start in 0..12 {
+                for len in 1..5 {
+                    if (start * 7 + len * 3 + part) % 4 != 0 {
+                        spans.push((part, start, start + len));
+                    }
+                }
+            }
+        }
+        let pairwise: Vec<bool> = spans
+            .iter()
+            .map(|r| {
+                spans
+                    .iter()
+                    .any(|o| o.0 == r.0 && o.1 <= r.1 && r.2 <= o.2 && (o.2 - o.1) > (r.2 - r.1))
+            })
+            .collect();
+        assert_eq!(inside_longer(&spans), pairwise);
+    }
 }

@@ -11,8 +11,18 @@ use crate::phone::{E164, Region};
 /// The most numbers we look at in one message: a verdict per number must still fit one reply.
 pub const MAX_NUMBERS: usize = 5;
 
-/// Parse attempts per message: bounds the work on a text made of digits.
-const MAX_ATTEMPTS: usize = 48;
+/// Parse attempts per run of digits: a real number needs one to three (longest first), so a
+/// run of junk digits ("1 2 3 4 5 6 ...", a list of gift-card codes) spends its own budget and
+/// cannot use up the attempts of a number written after it.
+const MAX_ATTEMPTS_PER_SPAN: usize = 12;
+
+/// Parse attempts per message (about 7 ms of parsing at worst): bounds the work on a long text
+/// made of digits. Hiding a number behind junk takes more than 80 runs of junk digits before it.
+const MAX_ATTEMPTS: usize = 1024;
+
+/// The longest written form a number may take (bytes): 15 digits in Devanagari (3 bytes
+/// each), a `+` and separators.
+const MAX_WRITTEN_BYTES: usize = 64;
 
 /// Where a number came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,16 +163,24 @@ pub fn in_text(text: &str, home: Region) -> Vec<Found> {
             break;
         }
         let span = &text[start..end];
-        if rejected_by_context(&text[..start], &text[end..]) {
+        // The context rule reads a few words either side: looking further would make every
+        // run scan the whole line, quadratic on a long line of runs.
+        if rejected_by_context(tail(&text[..start], 128), head(&text[end..], 64)) {
             continue;
         }
         let groups = groups(span);
+        let span_budget = (attempts + MAX_ATTEMPTS_PER_SPAN).min(MAX_ATTEMPTS);
         let mut i = 0;
-        while i < groups.len() && attempts < MAX_ATTEMPTS && out.len() < MAX_NUMBERS {
+        while i < groups.len() && attempts < span_budget && out.len() < MAX_NUMBERS {
             // The groups that may form one number: up to 15 digits, never across a `+`.
             let mut ends: Vec<usize> = Vec::new();
             let mut digits = 0;
             for (j, group) in groups.iter().enumerate().skip(i) {
+                // No written number is this long; groups without digits ("12345 - - - 6")
+                // must not make every start scan the rest of the run.
+                if group.0 - groups[i].0 > MAX_WRITTEN_BYTES {
+                    break;
+                }
                 // `+` always starts another number; `00` only once the digits so far make a
                 // whole national number: "+91 70000 00101" is one number, "98260 12345 0044
                 // 7911 123456" two.
@@ -182,7 +200,7 @@ pub fn in_text(text: &str, home: Region) -> Vec<Found> {
             let mut best: Option<(usize, E164)> = None;
             for &j in ends.iter().rev() {
                 let written = &span[groups[i].0..groups[j].0 + groups[j].1.len()];
-                if looks_like_date(written) || attempts >= MAX_ATTEMPTS {
+                if looks_like_date(written) || attempts >= span_budget {
                     continue;
                 }
                 attempts += 1;
@@ -208,6 +226,24 @@ pub fn in_text(text: &str, home: Region) -> Vec<Found> {
         }
     }
     out
+}
+
+/// At most the last `max` bytes of `s`, cut on a character boundary.
+fn tail(s: &str, max: usize) -> &str {
+    let mut at = s.len().saturating_sub(max);
+    while !s.is_char_boundary(at) {
+        at += 1;
+    }
+    &s[at..]
+}
+
+/// At most the first `max` bytes of `s`, cut on a character boundary.
+fn head(s: &str, max: usize) -> &str {
+    let mut at = max.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    &s[..at]
 }
 
 fn is_digit(c: char) -> bool {

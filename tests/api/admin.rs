@@ -23,6 +23,8 @@ mod auth;
 mod import;
 #[path = "admin_officials.rs"]
 mod officials;
+#[path = "admin_safe_text.rs"]
+mod safe_text;
 
 pub use crate::helpers::app::ADMIN_TOKEN;
 /// A named admin token (`ops`).

